@@ -1,0 +1,58 @@
+# Two commands matter: `make demo` and `make test`. Both create the virtual environment
+# themselves, so a fresh machine needs only Python 3.10+ and Node.js 20+ (for jsii).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SOURCES := src tests examples benchmarks scripts
+
+# jsii prints an 11-line end-of-life banner on Node 20 in every process; the CDK CLI
+# waits on the network for notices and telemetry unless told not to.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CDK_DISABLE_CLI_TELEMETRY := true
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo serve test lint typecheck unit package bench clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10+ is needed, found " + sys.version)'
+	@command -v node >/dev/null || { echo "Node.js 20+ is needed (aws-cdk-lib runs on jsii)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+## demo: synthesize examples/gpt_app and print its routes, which are protected, and its resources
+demo: $(STAMP)
+	$(BIN)/python scripts/demo.py
+
+## test: every check: lint, types, the test suite, and the built wheel
+test: lint typecheck unit package
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/ruff format --check $(SOURCES)
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider
+
+## package: build sdist + wheel, twine check, install the wheel in a clean venv and synthesize from it
+package: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist . >/dev/null
+	$(BIN)/twine check --strict dist/*
+	$(BIN)/python scripts/check_wheel.py dist
+
+## bench: the benchmark scripts (ratios measured side by side; not part of make test)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/cold_start.py
+	$(BIN)/python benchmarks/synth.py
+
+clean:
+	rm -rf $(VENV) dist build cdk.out examples/gpt_app/cdk.out .pytest_cache .mypy_cache .ruff_cache
