@@ -1,0 +1,173 @@
+"""The auth Lambda's entry point: ``runtime.handler.handler``.
+
+Thin on purpose: parse the event, pick the route, validate the body, call the route
+function with the Cognito client, turn the result or the error into a response, and log
+one structured line. The Cognito client is created once per execution environment, at
+import, so warm invocations reuse its connections.
+
+Environment:
+    USER_POOL_ID: The user pool new users are created in.
+    USER_POOL_CLIENT_ID: The app client users sign in with.
+    LOG_LEVEL: Level of this function's own log lines. Defaults to INFO. botocore and
+        urllib3 stay at WARNING whatever it says: at DEBUG they log request bodies,
+        passwords included.
+    CORS_ALLOW_ORIGIN: Optional value for Access-Control-Allow-Origin.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from . import routes
+from .errors import (
+    ApiError,
+    BadRequestError,
+    CredentialsInQueryStringError,
+    MethodNotAllowedError,
+    NotFoundError,
+    from_cognito,
+)
+from .events import Request, error_response, json_body, json_response, parse_request
+from .validation import SchemaValidationError, validate
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+
+LOGGER = logging.getLogger("cognito_api_construct.auth")
+_level = logging.getLevelName(os.environ.get("LOG_LEVEL", "INFO").strip().upper())
+LOGGER.setLevel(_level if isinstance(_level, int) else logging.INFO)
+for _noisy in ("boto3", "botocore", "urllib3"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)
+
+#: Three attempts of at most 2 s + 3 s, plus standard-mode backoff (at most 1 s, then
+#: 2 s), end within 18 s: inside the function's 20 s timeout, so a stalled Cognito gives
+#: our 503 rather than a Lambda timeout. Cognito answers in well under a second.
+#: total_max_attempts counts the first try; botocore's max_attempts would not.
+CLIENT_CONFIG = Config(
+    connect_timeout=2,
+    read_timeout=3,
+    retries={"mode": "standard", "total_max_attempts": 3},
+)
+
+
+def new_cognito_client() -> CognitoIdentityProviderClient:
+    """Create the ``cognito-idp`` client the routes use.
+
+    The region is the function's (``AWS_REGION``); the endpoint is boto3's to resolve,
+    which honours ``AWS_ENDPOINT_URL`` for local emulators.
+
+    Returns:
+        A client with :data:`CLIENT_CONFIG`.
+    """
+    return boto3.client(
+        "cognito-idp", region_name=os.environ.get("AWS_REGION"), config=CLIENT_CONFIG
+    )
+
+
+#: Created once per execution environment; tests wrap it in botocore's Stubber.
+_cognito = new_cognito_client()
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Answer one auth request from API Gateway (REST API, proxy integration).
+
+    Args:
+        event: The proxy event.
+        context: The Lambda context; its ``aws_request_id`` goes into logs and into
+            the message of a 500.
+
+    Returns:
+        The proxy response: JSON body, ``Cache-Control: no-store``.
+    """
+    started = time.perf_counter()
+    request = Request(resource="", method="")
+    request_id = str(getattr(context, "aws_request_id", "") or "")
+    failure: dict[str, str] = {}
+    error: ApiError | None = None
+    try:
+        request = parse_request(event)
+        request_id = request_id or request.request_id or "unknown"
+        status, payload = _dispatch(request)
+        response = json_response(status, payload)
+    except ApiError as api_error:
+        error = api_error
+    except Exception as unexpected:  # every failure must become a response
+        error = from_cognito(unexpected, request_id or "unknown")
+        failure = _describe_failure(unexpected)
+    if error is not None:
+        response = error_response(error)
+    _log(request, response["statusCode"], started, request_id, error, failure)
+    return response
+
+
+def _dispatch(request: Request) -> tuple[int, dict[str, Any]]:
+    # Before anything else, so a password sent in a URL is not even read.
+    if request.query:
+        raise CredentialsInQueryStringError()
+    route = routes.ROUTES.get(request.resource)
+    if route is None:
+        raise NotFoundError()
+    if request.method != "POST":
+        raise MethodNotAllowedError()
+    body = json_body(request)
+    try:
+        validate(body, route.schema)
+    except SchemaValidationError as invalid:
+        raise BadRequestError(str(invalid)) from None
+    return route.status, route.function(_cognito, _settings(), body)
+
+
+class MissingSettingError(RuntimeError):
+    """A required environment variable of the function is not set."""
+
+
+def _settings() -> routes.Settings:
+    # Read per request (a dictionary lookup) so a missing variable shows in the log line
+    # of the request rather than as an import failure.
+    missing = [name for name in ("USER_POOL_ID", "USER_POOL_CLIENT_ID") if not os.environ.get(name)]
+    if missing:
+        raise MissingSettingError(f"not set: {', '.join(missing)}")
+    return routes.Settings(
+        user_pool_id=os.environ["USER_POOL_ID"], client_id=os.environ["USER_POOL_CLIENT_ID"]
+    )
+
+
+def _describe_failure(exception: Exception) -> dict[str, str]:
+    # Names only: exception text can carry usernames or Cognito's internals.
+    described = {"exception": type(exception).__name__}
+    if isinstance(exception, ClientError):
+        described["operation"] = exception.operation_name
+        described["cognito_error"] = str(exception.response.get("Error", {}).get("Code", ""))
+    elif isinstance(exception, MissingSettingError):
+        described["detail"] = str(exception)  # our own text: variable names only
+    return described
+
+
+def _log(
+    request: Request,
+    status: int,
+    started: float,
+    request_id: str,
+    error: ApiError | None,
+    failure: dict[str, str],
+) -> None:
+    # Never the body, headers or query: they are where passwords, sessions and tokens are.
+    line: dict[str, Any] = {
+        "route": request.resource[:128],
+        "method": request.method[:16],
+        "status": status,
+        "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+        "request_id": request_id or "unknown",
+        "error": error.code if error else None,
+    }
+    line.update(failure)
+    level = logging.ERROR if status >= 500 else logging.INFO
+    LOGGER.log(level, json.dumps(line, separators=(",", ":")))

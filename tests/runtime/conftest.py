@@ -1,0 +1,295 @@
+"""Fixtures for the auth runtime: moto's Cognito, realistic proxy events, a Lambda context.
+
+The runtime is imported as the Lambda imports it (package ``runtime`` from the asset
+root). The handler module creates its Cognito client at import, so it is imported only
+once moto is active; tests then call the real entry point, ``handler(event, context)``.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+#: The Lambda asset's root: the function imports ``runtime.handler`` from here.
+ASSET_ROOT = Path(__file__).resolve().parents[2] / "src" / "cognito_api_construct"
+
+
+def _import_runtime_as_deployed() -> None:
+    """Register the runtime package under the name Lambda imports it by, ``runtime``.
+
+    Tests then exercise the asset exactly as deployed (relative imports, nothing from
+    the construct side) and never load aws_cdk through the package's ``__init__``.
+    """
+    package = ASSET_ROOT / "runtime"
+    loaded = sys.modules.get("runtime")
+    if loaded is not None:
+        assert list(getattr(loaded, "__path__", [])) == [str(package)], loaded
+        return
+    spec = importlib.util.spec_from_file_location(
+        "runtime", package / "__init__.py", submodule_search_locations=[str(package)]
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["runtime"] = module
+    spec.loader.exec_module(module)
+
+
+_import_runtime_as_deployed()
+
+#: Satisfies the pool's policy below (length 12, all four character classes).
+TEMPORARY_PASSWORD = "Temp-Passw0rd!x"
+NEW_PASSWORD = "N3w-Passw0rd!long"
+
+
+@dataclass
+class LambdaContext:
+    """The attributes of the Lambda context object the handler may read."""
+
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    function_name: str = "Auth-AuthFunction"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:Auth-AuthFunction"
+    log_group_name: str = "/aws/lambda/Auth-AuthFunction"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 25_000
+
+
+@dataclass
+class Reply:
+    """A handler response, decoded."""
+
+    status: int
+    headers: dict[str, str]
+    body: dict[str, Any]
+    raw_body: str
+
+
+@dataclass
+class CognitoSetup:
+    pool_id: str
+    client_id: str
+    admin: Any  # a moto-backed cognito-idp client for arranging state
+    module: ModuleType  # runtime.handler, as Lambda imports it
+
+
+def build_event(
+    resource: str = "/auth",
+    body: Any = None,
+    *,
+    method: str = "POST",
+    content_type: str | None = "application/json",
+    query: dict[str, str] | None = None,
+    base64_body: bool = False,
+    extra_headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Build an API Gateway REST API proxy event (payload v1) as Lambda receives it.
+
+    ``body`` may be a dict (JSON-encoded here), a str (sent as is) or None.
+    """
+    text = body if isinstance(body, str) or body is None else json.dumps(body)
+    if base64_body and text is not None:
+        text = base64.b64encode(text.encode()).decode()
+    headers = {
+        "Accept": "*/*",
+        "CloudFront-Forwarded-Proto": "https",
+        "CloudFront-Is-Desktop-Viewer": "true",
+        "CloudFront-Viewer-Country": "DE",
+        "Host": "abcdef1234.execute-api.us-east-1.amazonaws.com",
+        "User-Agent": "python-requests/2.32.3",
+        "Via": "1.1 0123456789abcdef.cloudfront.net (CloudFront)",
+        "X-Amz-Cf-Id": "Jv3bV0y7yF0d3Xl2ZQ2n5Wl0o0e-8pW8cKc9zR0hLw2Xn1sD5g3jRA==",
+        "X-Amzn-Trace-Id": "Root=1-6746f0a1-4b7e2f0c1d2e3f4a5b6c7d8e",
+        "X-Forwarded-For": "203.0.113.7, 130.176.1.10",
+        "X-Forwarded-Port": "443",
+        "X-Forwarded-Proto": "https",
+    }
+    if content_type is not None:
+        headers["content-type"] = content_type
+    headers.update(extra_headers or {})
+    stage = "prod"
+    return {
+        "resource": resource,
+        "path": resource,
+        "httpMethod": method,
+        "headers": headers,
+        "multiValueHeaders": {name: [value] for name, value in headers.items()},
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": (
+            {name: [value] for name, value in query.items()} if query else None
+        ),
+        "pathParameters": None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourceId": "a1b2c3",
+            "resourcePath": resource,
+            "httpMethod": method,
+            "extendedRequestId": "CJ3xEGg5IAMFkRg=",
+            "requestTime": "27/Nov/2026:11:30:15 +0000",
+            "path": f"/{stage}{resource}",
+            "accountId": "123456789012",
+            "protocol": "HTTP/1.1",
+            "stage": stage,
+            "domainPrefix": "abcdef1234",
+            "requestTimeEpoch": 1795779015000,
+            "requestId": str(uuid.uuid4()),
+            "identity": {
+                "cognitoIdentityPoolId": None,
+                "accountId": None,
+                "cognitoIdentityId": None,
+                "caller": None,
+                "sourceIp": "203.0.113.7",
+                "principalOrgId": None,
+                "accessKey": None,
+                "cognitoAuthenticationType": None,
+                "cognitoAuthenticationProvider": None,
+                "userArn": None,
+                "userAgent": "python-requests/2.32.3",
+                "user": None,
+            },
+            "domainName": "abcdef1234.execute-api.us-east-1.amazonaws.com",
+            "apiId": "abcdef1234",
+        },
+        "body": text,
+        "isBase64Encoded": base64_body,
+    }
+
+
+@pytest.fixture(scope="session")
+def make_event() -> Callable[..., dict[str, Any]]:
+    """The event builder, :func:`build_event` (a fixture: conftest is not importable)."""
+    return build_event
+
+
+@pytest.fixture(scope="session")
+def passwords() -> tuple[str, str]:
+    """(temporary password, new password), both valid under the pool's policy."""
+    return TEMPORARY_PASSWORD, NEW_PASSWORD
+
+
+@pytest.fixture(scope="module")
+def cognito() -> Iterator[CognitoSetup]:
+    """Moto's Cognito with a pool and an app client like the construct's, per test module.
+
+    Module scope keeps moto active only while these tests run (it is process-wide) and
+    costs a few milliseconds; the handler module itself is imported once, under the
+    first mock, and its client stays routed to moto by moto's botocore hook.
+    """
+    with pytest.MonkeyPatch.context() as env, mock_aws():
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.setenv("AWS_SESSION_TOKEN", "testing")
+        env.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        env.setenv("AWS_REGION", "us-east-1")
+        env.delenv("AWS_ENDPOINT_URL", raising=False)
+        env.delenv("CORS_ALLOW_ORIGIN", raising=False)
+        admin = boto3.client("cognito-idp", region_name="us-east-1")
+        pool_id = admin.create_user_pool(
+            PoolName="auth-tests",
+            Policies={
+                "PasswordPolicy": {
+                    "MinimumLength": 12,
+                    "RequireUppercase": True,
+                    "RequireLowercase": True,
+                    "RequireNumbers": True,
+                    "RequireSymbols": True,
+                    "TemporaryPasswordValidityDays": 7,
+                }
+            },
+        )["UserPool"]["Id"]
+        client_id = admin.create_user_pool_client(
+            UserPoolId=pool_id,
+            ClientName="auth-tests",
+            GenerateSecret=False,
+            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            PreventUserExistenceErrors="ENABLED",
+        )["UserPoolClient"]["ClientId"]
+        env.setenv("USER_POOL_ID", pool_id)
+        env.setenv("USER_POOL_CLIENT_ID", client_id)
+        # Imported here, under moto, because the module creates its client at import.
+        from runtime import handler as module
+
+        yield CognitoSetup(pool_id=pool_id, client_id=client_id, admin=admin, module=module)
+
+
+@pytest.fixture
+def invoke(cognito: CognitoSetup) -> Callable[..., Reply]:
+    """Call the real entry point with an event and decode the response."""
+
+    def call(event: dict[str, Any], context: Any = None) -> Reply:
+        response = cognito.module.handler(event, context or LambdaContext())
+        assert response["isBase64Encoded"] is False
+        return Reply(
+            status=response["statusCode"],
+            headers=response["headers"],
+            body=json.loads(response["body"]),
+            raw_body=response["body"],
+        )
+
+    return call
+
+
+@pytest.fixture
+def username() -> str:
+    """A username no other test uses (the pool lives for the whole session)."""
+    return f"user-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def signed_up(invoke: Callable[..., Reply], username: str) -> str:
+    """A user created through /signup, still in FORCE_CHANGE_PASSWORD; returns the name."""
+    reply = invoke(
+        build_event(
+            "/signup",
+            {
+                "username": username,
+                "email": f"{username}@example.com",
+                "temporary_password": TEMPORARY_PASSWORD,
+            },
+        )
+    )
+    assert reply.status == 201, reply.body
+    return username
+
+
+@pytest.fixture
+def new_password_challenge(invoke: Callable[..., Reply], signed_up: str) -> dict[str, Any]:
+    """The NEW_PASSWORD_REQUIRED challenge of a freshly signed-up user's first sign-in."""
+    reply = invoke(build_event("/auth", {"username": signed_up, "password": TEMPORARY_PASSWORD}))
+    assert reply.status == 200, reply.body
+    assert reply.body["challenge_name"] == "NEW_PASSWORD_REQUIRED"
+    return {"username": signed_up, **reply.body}
+
+
+@pytest.fixture
+def confirmed_user(
+    invoke: Callable[..., Reply], new_password_challenge: dict[str, Any]
+) -> tuple[str, str]:
+    """A user who has set a permanent password; returns (username, password)."""
+    name = new_password_challenge["username"]
+    reply = invoke(
+        build_event(
+            "/challenge",
+            {
+                "challenge_name": "NEW_PASSWORD_REQUIRED",
+                "session": new_password_challenge["session"],
+                "challenge_responses": {"USERNAME": name, "NEW_PASSWORD": NEW_PASSWORD},
+            },
+        )
+    )
+    assert reply.status == 200, reply.body
+    return name, NEW_PASSWORD
