@@ -1,0 +1,359 @@
+"""``CognitoApi``: wires the user pool, the REST API, the auth routes and the guard.
+
+Thin on purpose: it validates the props, then calls one private builder per concern
+(``_user_pool``, ``_rest_api``, ``_auth_endpoints``, ``_route_guard``) and exposes
+what they build as attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+
+from . import _validation as validate
+from ._auth_endpoints import add_auth_routes, auth_method_paths, build_auth_function
+from ._rest_api import build_custom_domain, build_rest_api, cors_with_token_header
+from ._route_guard import RouteGuard, build_authorizer
+from ._user_pool import build_user_pool, build_user_pool_client
+from .options import (
+    DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES,
+    DEFAULT_ID_TOKEN_VALIDITY_MINUTES,
+    DEFAULT_REFRESH_TOKEN_VALIDITY_DAYS,
+    DEFAULT_REMOVAL_POLICY,
+    DEFAULT_STAGE_NAME,
+    DEFAULT_TOKEN_HEADER,
+    CustomDomain,
+    SignUpFlow,
+)
+from .runtime.contract import ADMIN_CREATE_ROUTES
+
+
+class CognitoApi(Construct):
+    """A hardened Cognito sign-up / sign-in REST API with one-line protected routes.
+
+    It creates (or imports) a user pool and one app client, a REST API with a Cognito
+    authorizer, and one auth Lambda behind ``POST /signup``, ``/auth``, ``/login`` and
+    ``/challenge``. Synthesis fails if any method of the API is left unauthenticated
+    without ``add_public_route``.
+
+    Example::
+
+        auth = CognitoApi(self, "Auth",
+            mfa=cognito.Mfa.REQUIRED,
+            token_header="Auth")
+        auth.add_protected_route("reports", reports_fn, methods=["GET", "POST"])
+
+    Args:
+        scope: The parent construct.
+        id: The construct id.
+        user_pool: An existing user pool to use. Defaults to a new user pool; with an
+            existing one, every pool-level prop below (password_policy to
+            deletion_protection) is refused.
+        password_policy: Password rules; fields left out keep the defaults. Defaults to
+            at least 12 characters with lower case, upper case, digits and symbols, and
+            temporary passwords valid for 7 days.
+        mfa: Whether users need a second factor. Defaults to ``Mfa.OPTIONAL``.
+        mfa_second_factor: The allowed second factors. Defaults to TOTP only
+            (``otp=True, sms=False``). Refused with ``mfa=Mfa.OFF``.
+        mfa_message: The SMS text carrying the MFA code; needs SMS as a second factor.
+            Defaults to Cognito's message.
+        sms_role: The role Cognito uses to send SMS. Defaults to a role aws-cdk-lib
+            creates when SMS is used, none otherwise.
+        lambda_triggers: Cognito Lambda triggers (any of them). Defaults to no triggers.
+        user_invitation: Invitation email/SMS of admin-created users. Defaults to
+            Cognito's messages (``POST /signup`` suppresses the invitation anyway).
+        user_verification: Verification email/SMS. Defaults to Cognito's code message.
+        feature_plan: The Cognito feature plan. Defaults to ``FeaturePlan.LITE``, the
+            cheapest, which has everything this construct uses; choose ``PLUS`` for
+            threat protection, ``ESSENTIALS`` for email MFA.
+        removal_policy: What happens to the user pool (and the log groups) when the
+            stack deletes them. Defaults to ``RemovalPolicy.RETAIN``.
+        deletion_protection: Cognito's own guard against deleting the pool. Defaults to
+            true when the removal policy is ``RETAIN``, false otherwise (so ``DESTROY``
+            really destroys).
+        access_token_validity: Access token lifetime, 5 minutes to 1 day. Defaults to
+            60 minutes (sign-out does not revoke it at the gateway: keep it short).
+        id_token_validity: ID token lifetime, 5 minutes to 1 day. Defaults to 60 minutes.
+        refresh_token_validity: Refresh token lifetime, 60 minutes to 10 years and longer
+            than the other two. Defaults to 30 days.
+        sign_up_flow: How users come in. Defaults to ``SignUpFlow.ADMIN_CREATE``;
+            ``SELF_SERVICE`` is not available yet and raises ``ValueError``.
+        token_header: The header the authorizer reads the ID token from. Defaults to
+            ``"Authorization"``.
+        domain: A custom domain (name, ACM certificate, optional Route 53 zone for an A
+            alias record). Defaults to the execute-api URL only.
+        cors: CORS for browsers; when set, every resource answers preflights, the
+            token header is allowed, and the 4XX/5XX gateway responses (authorizer 401
+            and 403 included) carry the CORS headers. Defaults to no CORS.
+        auth_throttle: Rate and burst of each auth method; a field left out keeps its
+            default. Defaults to 20 requests/s with a burst of 40 per method, below
+            Cognito's default quotas (120/s sign-in shared by /auth, /login and
+            /challenge; 50/s user creation for /signup).
+        stage_name: The deployed stage. Defaults to ``"prod"``.
+        cloud_watch_role: Whether to create the account-wide API Gateway CloudWatch role
+            (``AWS::ApiGateway::Account``, one per account and region). Stage access and
+            execution logging need that role at deploy time: leave false when the
+            account already has it (most do, and two stacks owning the singleton
+            fight), pass true in a fresh account. Defaults to false.
+
+    Attributes:
+        user_pool: The user pool, given or created (construct id ``UserPool``).
+        user_pool_client: The one app client (``UserPoolClient``).
+        rest_api: The REST API (``Api``); its stage is ``rest_api.deployment_stage``.
+        authorizer: The Cognito authorizer (``Authorizer``), created on first use.
+        auth_function: The auth Lambda (``AuthFunction``).
+        auth_methods: The auth routes' methods by name (``"signup"``, ``"auth"``, ...).
+        custom_domain: The API Gateway domain name (``Domain``) when ``domain`` is set.
+        url: The base URL, ending in "/": the custom domain's when set.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        user_pool: cognito.IUserPool | None = None,
+        password_policy: cognito.PasswordPolicy | None = None,
+        mfa: cognito.Mfa | None = None,
+        mfa_second_factor: cognito.MfaSecondFactor | None = None,
+        mfa_message: str | None = None,
+        sms_role: iam.IRole | None = None,
+        lambda_triggers: cognito.UserPoolTriggers | None = None,
+        user_invitation: cognito.UserInvitationConfig | None = None,
+        user_verification: cognito.UserVerificationConfig | None = None,
+        feature_plan: cognito.FeaturePlan | None = None,
+        removal_policy: RemovalPolicy | None = None,
+        deletion_protection: bool | None = None,
+        access_token_validity: Duration | None = None,
+        id_token_validity: Duration | None = None,
+        refresh_token_validity: Duration | None = None,
+        sign_up_flow: SignUpFlow = SignUpFlow.ADMIN_CREATE,
+        token_header: str = DEFAULT_TOKEN_HEADER,
+        domain: CustomDomain | None = None,
+        cors: apigateway.CorsOptions | None = None,
+        auth_throttle: apigateway.ThrottleSettings | None = None,
+        stage_name: str = DEFAULT_STAGE_NAME,
+        cloud_watch_role: bool = False,
+    ) -> None:
+        super().__init__(scope, id)
+        access = access_token_validity or Duration.minutes(DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES)
+        id_token = id_token_validity or Duration.minutes(DEFAULT_ID_TOKEN_VALIDITY_MINUTES)
+        refresh = refresh_token_validity or Duration.days(DEFAULT_REFRESH_TOKEN_VALIDITY_DAYS)
+
+        # Everything is checked before the first resource is built.
+        if user_pool is not None:
+            validate.refuse_pool_props_with_existing_pool(
+                {
+                    "password_policy": password_policy,
+                    "mfa": mfa,
+                    "mfa_second_factor": mfa_second_factor,
+                    "mfa_message": mfa_message,
+                    "sms_role": sms_role,
+                    "lambda_triggers": lambda_triggers,
+                    "user_invitation": user_invitation,
+                    "user_verification": user_verification,
+                    "feature_plan": feature_plan,
+                    "removal_policy": removal_policy,
+                    "deletion_protection": deletion_protection,
+                }
+            )
+        else:
+            validate.check_mfa(
+                mfa=mfa,
+                mfa_second_factor=mfa_second_factor,
+                mfa_message=mfa_message,
+                feature_plan=feature_plan,
+            )
+        validate.check_sign_up_flow(sign_up_flow)
+        validate.check_token_header(token_header)
+        validate.check_token_validities(access=access, id_token=id_token, refresh=refresh)
+        throttle = validate.auth_throttle_or_default(auth_throttle)
+        validate.check_stage_name(stage_name)
+        validate.check_domain(domain)
+
+        self._token_header = token_header
+        log_removal = DEFAULT_REMOVAL_POLICY if removal_policy is None else removal_policy
+
+        #: The user pool: the one given, or the one this construct created.
+        self.user_pool: cognito.IUserPool = (
+            user_pool
+            if user_pool is not None
+            else build_user_pool(
+                self,
+                password_policy=password_policy,
+                mfa=mfa,
+                mfa_second_factor=mfa_second_factor,
+                mfa_message=mfa_message,
+                sms_role=sms_role,
+                lambda_triggers=lambda_triggers,
+                user_invitation=user_invitation,
+                user_verification=user_verification,
+                feature_plan=feature_plan,
+                removal_policy=removal_policy,
+                deletion_protection=deletion_protection,
+            )
+        )
+        #: The one app client the auth routes sign in with.
+        self.user_pool_client: cognito.UserPoolClient = build_user_pool_client(
+            self,
+            self.user_pool,
+            access_token_validity=access,
+            id_token_validity=id_token,
+            refresh_token_validity=refresh,
+        )
+        #: The REST API; add routes with add_protected_route / add_public_route.
+        self.rest_api: apigateway.RestApi = build_rest_api(
+            self,
+            stage_name=stage_name,
+            cloud_watch_role=cloud_watch_role,
+            cors=None if cors is None else cors_with_token_header(cors, token_header),
+            method_throttles=dict.fromkeys(auth_method_paths(), throttle),
+            log_removal_policy=log_removal,
+        )
+        self._guard = RouteGuard(self.rest_api, self.node.path)
+        self.node.add_validation(self._guard)
+        #: The auth Lambda behind /signup, /auth, /login and /challenge.
+        self.auth_function: lambda_.Function = build_auth_function(
+            self,
+            user_pool=self.user_pool,
+            user_pool_client=self.user_pool_client,
+            sign_up_flow=sign_up_flow,
+            log_removal_policy=log_removal,
+        )
+        #: The auth methods by route name ("signup", "auth", "login", "challenge").
+        self.auth_methods: dict[str, apigateway.Method] = add_auth_routes(
+            self, self.rest_api, self.auth_function, self._guard
+        )
+        #: The custom domain, when ``domain`` was given.
+        self.custom_domain: apigateway.DomainName | None = (
+            None if domain is None else build_custom_domain(self, self.rest_api, domain)
+        )
+        #: The API's base URL (ends with "/"): the custom domain's when given.
+        self.url: str = self.rest_api.url if domain is None else f"https://{domain.domain_name}/"
+        self._authorizer: apigateway.CognitoUserPoolsAuthorizer | None = None
+
+    @property
+    def authorizer(self) -> apigateway.CognitoUserPoolsAuthorizer:
+        """The Cognito authorizer on ``token_header``, created on first use.
+
+        It is created lazily because an authorizer no method uses fails synthesis.
+        Pass it as ``authorizer=`` when you add a method to ``rest_api`` yourself.
+        """
+        if self._authorizer is None:
+            self._authorizer = build_authorizer(self, self.user_pool, self._token_header)
+        return self._authorizer
+
+    def add_protected_route(
+        self,
+        path: str,
+        handler: lambda_.IFunction,
+        *,
+        methods: Sequence[str] = ("POST",),
+        authorization_scopes: Sequence[str] | None = None,
+    ) -> apigateway.Resource:
+        """Serve ``handler`` at ``path`` for callers with a valid Cognito token.
+
+        Example::
+
+            auth.add_protected_route("v1/reports", reports_fn, methods=["GET", "POST"])
+
+        Args:
+            path: Path parts separated by "/", e.g. ``"v1/reports/{id}"``; existing
+                parts are reused. Not an auth route, no greedy ``{proxy+}``.
+            handler: The Lambda function, invoked with the proxy integration.
+            methods: HTTP methods from GET, POST, PUT, PATCH, DELETE, HEAD (ANY and
+                OPTIONS are refused). Defaults to ``("POST",)``.
+            authorization_scopes: OAuth scopes the access token must carry. Defaults to
+                none, and then the authorizer accepts ID tokens only.
+
+        Returns:
+            The API Gateway resource at ``path``.
+        """
+        verbs, resource = self._prepare_route(path, methods)
+        scopes = validate.check_authorization_scopes(authorization_scopes)
+        integration = apigateway.LambdaIntegration(handler, allow_test_invoke=False)
+        for verb in verbs:
+            resource.add_method(
+                verb,
+                integration,
+                authorizer=self.authorizer,
+                authorization_type=apigateway.AuthorizationType.COGNITO,
+                authorization_scopes=None if scopes is None else list(scopes),
+            )
+        return resource
+
+    def add_public_route(
+        self,
+        path: str,
+        handler: lambda_.IFunction,
+        *,
+        methods: Sequence[str] = ("POST",),
+    ) -> apigateway.Resource:
+        """Serve ``handler`` at ``path`` without authentication, as an explicit opt-in.
+
+        cdk-nag's AwsSolutions pack reports such methods (APIG4, COG4): acknowledge
+        them on the returned resource's methods with your reason.
+
+        Example::
+
+            auth.add_public_route("health", health_fn, methods=["GET"])
+
+        Args:
+            path: As for ``add_protected_route``.
+            handler: The Lambda function, invoked with the proxy integration.
+            methods: As for ``add_protected_route``. Defaults to ``("POST",)``.
+
+        Returns:
+            The API Gateway resource at ``path``.
+        """
+        verbs, resource = self._prepare_route(path, methods)
+        integration = apigateway.LambdaIntegration(handler, allow_test_invoke=False)
+        for verb in verbs:
+            method = resource.add_method(
+                verb, integration, authorization_type=apigateway.AuthorizationType.NONE
+            )
+            self._guard.allow_public(method)
+        return resource
+
+    def _prepare_route(
+        self, path: str, methods: Sequence[str]
+    ) -> tuple[tuple[str, ...], apigateway.Resource]:
+        """Validate a route fully, then return its methods and (new or reused) resource."""
+        parts = validate.route_segments(path, reserved=ADMIN_CREATE_ROUTES)
+        verbs = validate.route_methods(methods)
+        current: apigateway.IResource = self.rest_api.root
+        for part in parts:
+            existing = current.get_resource(part)
+            if existing is None:
+                _refuse_sibling_parameter(current, part, path)
+                existing = current.add_resource(part)
+            current = existing
+        if not isinstance(current, apigateway.Resource):
+            raise TypeError(f"CognitoApi: {path!r} resolved to a non-resource {current!r}.")
+        for verb in verbs:
+            if current.node.try_find_child(verb) is not None:
+                raise ValueError(
+                    f"CognitoApi: path={path!r}, methods={list(methods)!r} is invalid: "
+                    f"{verb} {current.path} already exists on rest_api. Each route and "
+                    "method is added once: drop it from methods or use another path."
+                )
+        return verbs, current
+
+
+def _refuse_sibling_parameter(parent: apigateway.IResource, part: str, path: str) -> None:
+    """API Gateway allows one path parameter per level: ``{id}`` next to ``{name}`` fails."""
+    if not part.startswith("{"):
+        return
+    for child in parent.node.children:
+        if isinstance(child, apigateway.Resource) and child.node.id.startswith("{"):
+            raise ValueError(
+                f"CognitoApi: path={path!r} is invalid: {part} sits next to "
+                f"{child.node.id} under {parent.path}, and API Gateway allows one path "
+                f"parameter per level. Reuse {child.node.id} in this path."
+            )
