@@ -66,7 +66,9 @@ def check_asset(out: Path) -> int:
     if len(auth_functions) != 1:
         print(f"expected one auth function, found {len(auth_functions)}")
         return 1
-    asset = out / auth_functions[0]["Metadata"]["aws:asset:path"]
+    # `python app.py` writes no aws:asset:path metadata; the S3 key is the asset's hash.
+    asset_hash = auth_functions[0]["Properties"]["Code"]["S3Key"].removesuffix(".zip")
+    asset = out / f"asset.{asset_hash}"
     files = sorted(str(p.relative_to(asset)) for p in asset.rglob("*") if p.is_file())
     problems = []
     if "runtime/handler.py" not in files:

@@ -31,7 +31,8 @@ from .runtime.contract import ADMIN_CREATE_ROUTES, REQUEST_SCHEMAS
 #: The asset root is this package's directory; only ``runtime/`` ships, so the
 #: handler is ``runtime.handler.handler`` and the runtime imports itself relatively.
 ASSET_DIR: Final = Path(__file__).resolve().parent
-ASSET_EXCLUDE: Final = ("*", "!runtime", "!runtime/**", "__pycache__", "*.pyc", "*.pyo")
+# "*" does not match dotfiles: ".*" keeps tool caches (.mypy_cache...) out too.
+ASSET_EXCLUDE: Final = ("*", "!runtime", "!runtime/**", ".*", "__pycache__", "*.pyc", "*.pyo")
 HANDLER: Final = "runtime.handler.handler"
 AUTH_METHOD: Final = "POST"
 
