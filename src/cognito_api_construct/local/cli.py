@@ -1,0 +1,144 @@
+"""The ``cognito-api-local`` command: parse options, start ``LocalApi``, print how to use it.
+
+It owns the command line and the terminal: arguments, the startup banner (base URL,
+routes with protected/public, pool and client ids, a copy-paste ``curl``), and the
+clean stop on Ctrl-C or SIGTERM. Everything it starts belongs to ``LocalApi``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import shlex
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from .api import LocalApi, LocalApiError, parse_assignments
+from .assembly import AssemblyError
+from .services import ServicesError
+from .synth import SynthesisError, read_app_command
+from .workers import UnsupportedFunctionError
+
+__all__ = ["banner", "build_parser", "main"]
+
+_EXPECTED_ERRORS = (
+    AssemblyError,
+    LocalApiError,
+    ServicesError,
+    SynthesisError,
+    UnsupportedFunctionError,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``cognito-api-local``."""
+    parser = argparse.ArgumentParser(
+        prog="cognito-api-local",
+        description="Run a synthesized CognitoApi app locally: API Gateway, its Cognito "
+        "authorizer, the Lambda functions and an embedded Cognito (moto).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="synthesize (or read) the app and serve it")
+    source = serve.add_mutually_exclusive_group()
+    source.add_argument("--app", help="the CDK app command (default: cdk.json's app)")
+    source.add_argument("--cdk-out", type=Path, help="an already synthesized cloud assembly")
+    serve.add_argument("--stack", help="the stack to serve when the app has several APIs")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8787, help="gateway port (default 8787)")
+    serve.add_argument(
+        "--env",
+        action="append",
+        metavar="FUNCTION.VAR=VALUE",
+        help="override a function's environment variable (repeatable; FUNCTION may be *)",
+    )
+    serve.add_argument(
+        "--secret",
+        action="append",
+        metavar="NAME=VALUE",
+        help="the value of a Secrets Manager secret of the stack (repeatable)",
+    )
+    return parser
+
+
+def banner(api: LocalApi) -> str:
+    """What the command prints once serving: URL, routes, ids, a ``curl`` to try."""
+    lines = [f"Serving stack {api.stack.name} at {api.url}", "", "Routes:"]
+    for route in api.routes:
+        if route.method == "OPTIONS" and route.integration.type == "MOCK":
+            continue
+        guard = "protected" if route.protected else "public"
+        lines.append(f"  {route.method:<7} {api.url.rstrip('/')}{route.path}  ({guard})")
+    with contextlib.suppress(LocalApiError):  # an API without a user pool
+        lines += ["", f"User pool: {api.user_pool_id}", f"App client: {api.client_id}"]
+    lines.append(
+        f"Embedded AWS services (moto, for SDK calls such as TOTP setup): {api.services_url} "
+        "with any dummy credentials"
+    )
+    if any(route.path == "/auth" for route in api.routes):
+        body = '{"username": "alice", "password": "<password>"}'
+        lines += [
+            "",
+            "Try it (credentials go in the JSON body, never in the URL):",
+            f"  curl -s -X POST {api.url}auth -H 'Content-Type: application/json' "
+            f"-d {shlex.quote(body)}",
+        ]
+    lines += ["", "Ctrl-C stops everything."]
+    return "\n".join(lines)
+
+
+def _serve(options: argparse.Namespace) -> int:
+    env = parse_assignments(options.env, "--env")
+    secrets = parse_assignments(options.secret, "--secret")
+    if options.cdk_out is not None:
+        api = LocalApi.from_cdk_out(
+            options.cdk_out,
+            options.stack,
+            env=env,
+            secrets=secrets,
+            host=options.host,
+            port=options.port,
+        )
+    else:
+        command = options.app or read_app_command(Path.cwd())
+        print(f"Synthesizing with `{command}`...", file=sys.stderr)
+        api = LocalApi.from_app(
+            command,
+            Path.cwd(),
+            options.stack,
+            env=env,
+            secrets=secrets,
+            host=options.host,
+            port=options.port,
+        )
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    with api:
+        print(banner(api), flush=True)
+        stop.wait()
+        print("\nStopping...", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``cognito-api-local``; returns the exit status.
+
+    Example:
+        >>> main(["serve", "--cdk-out", "cdk.out", "--port", "8787"])  # doctest: +SKIP
+    """
+    options = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    try:
+        return _serve(options)
+    except _EXPECTED_ERRORS as error:
+        print(f"cognito-api-local: {error}", file=sys.stderr)
+        return 2

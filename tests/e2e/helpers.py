@@ -1,0 +1,91 @@
+"""Helpers of the emulator's end-to-end tests: HTTP calls, Cognito users, minted tokens."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import boto3
+import jwt
+import moto
+
+from cognito_api_construct.local import LocalApi
+
+TINY_ASSEMBLY = Path(__file__).parent / "fixtures" / "tiny_assembly"
+SECRET_VALUE = "s3cr3t-value"
+PASSWORD = "Corr3ct-Horse!Battery"
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def call(
+    method: str,
+    url: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    *,
+    raw: bytes | None = None,
+) -> Reply:
+    """One HTTP exchange over loopback; errors are replies too."""
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    if data is not None and "Content-Type" not in (headers or {}):
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return Reply(response.status, _headers(response.headers), response.read())
+    except urllib.error.HTTPError as error:
+        return Reply(error.code, _headers(error.headers), error.read())
+
+
+def _headers(message: Message) -> dict[str, str]:
+    """Headers by name; repeated ones joined with ", " as HTTP allows."""
+    return {name: ", ".join(message.get_all(name) or []) for name in dict.fromkeys(message.keys())}
+
+
+def cognito(api: LocalApi) -> Any:
+    return boto3.client("cognito-idp", endpoint_url=api.services_url, region_name="us-east-1")
+
+
+def sign_in(api: LocalApi, pool_id: str, client_id: str, username: str) -> dict[str, str]:
+    """Create a confirmed user in the embedded Cognito and return its tokens."""
+    client = cognito(api)
+    client.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
+    client.admin_set_user_password(
+        UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True
+    )
+    result = client.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": PASSWORD},
+    )["AuthenticationResult"]
+    return {"id": result["IdToken"], "access": result["AccessToken"]}
+
+
+def moto_signing_key() -> Any:
+    """moto's private signing key: anyone can mint tokens its JWKS accepts (FACTS.md)."""
+    path = Path(moto.__file__).parent / "cognitoidp" / "resources" / "jwks-private.json.gz"
+    with gzip.open(path) as document:
+        jwk = json.load(document)
+    return jwt.algorithms.RSAAlgorithm.from_jwk(jwk)
+
+
+def mint(claims: dict[str, Any], *, expires_in: int = 3600) -> str:
+    now = int(time.time())
+    payload = {"iat": now, "auth_time": now, **claims, "exp": now + expires_in}
+    return jwt.encode(payload, moto_signing_key(), algorithm="RS256", headers={"kid": "dummy"})

@@ -1,0 +1,131 @@
+"""A CognitoApi app with non-default props through the emulator: MFA, custom header, nesting.
+
+The app (apps/strict_app) requires TOTP MFA, reads tokens from ``X-Api-Token``, serves
+stage ``v2`` and a nested protected route ``v1/reports``. The emulator's Cognito
+really checks TOTP codes, so the MFA path is proven with computed codes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import struct
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from cognito_api_construct.local import LocalApi
+from cognito_api_construct.local.synth import read_app_command, synthesize
+
+from .helpers import call
+
+APP = Path(__file__).parent / "apps" / "strict_app"
+TEMPORARY = "Tmp-Pass1!word-xx"
+PASSWORD = "N3w-Pass!word-long-1"
+
+pytestmark = pytest.mark.slow
+
+
+def totp(secret: str) -> str:
+    """The current RFC 6238 code (SHA1, 6 digits, 30 s) for a base32 secret."""
+    if time.time() % 30 > 28:  # the emulator accepts no clock drift: skip a closing window
+        time.sleep(30 - time.time() % 30 + 0.1)
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8), casefold=True)
+    digest = hmac.new(key, struct.pack(">Q", int(time.time() // 30)), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
+
+
+@pytest.fixture(scope="module")
+def strict_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
+    out_dir = synthesize(read_app_command(APP), APP, tmp_path_factory.mktemp("strict_out"))
+    with LocalApi.from_cdk_out(out_dir, port=0) as api:
+        yield api
+
+
+def _challenge(url: str, name: str, session: str, responses: dict[str, str]) -> Any:
+    body = {"challenge_name": name, "session": session, "challenge_responses": responses}
+    return call("POST", f"{url}challenge", body)
+
+
+def test_mfa_required_workflow_then_nested_route_with_custom_header(strict_api: LocalApi) -> None:
+    url = strict_api.url
+    cognito = boto3.client(
+        "cognito-idp", endpoint_url=strict_api.services_url, region_name="us-east-1"
+    )
+
+    # given a user created by /signup who set a new password and must now set up TOTP
+    call(
+        "POST",
+        f"{url}signup",
+        {"username": "hopper", "email": "hopper@example.com", "temporary_password": TEMPORARY},
+    )
+    first = call("POST", f"{url}auth", {"username": "hopper", "password": TEMPORARY}).json()
+    setup = _challenge(
+        url,
+        first["challenge_name"],
+        first["session"],
+        {"USERNAME": "hopper", "NEW_PASSWORD": PASSWORD},
+    ).json()
+    secret = cognito.associate_software_token(Session=setup["session"])["SecretCode"]
+    verified = cognito.verify_software_token(Session=setup["session"], UserCode=totp(secret))
+    enrolled = _challenge(url, "MFA_SETUP", verified["Session"], {"USERNAME": "hopper"})
+
+    # when they sign in again, answer the TOTP challenge (wrong, then right), and call
+    # the nested protected route with the id token in the custom header
+    second = call("POST", f"{url}auth", {"username": "hopper", "password": PASSWORD}).json()
+    wrong = _challenge(
+        url,
+        second["challenge_name"],
+        second["session"],
+        {"USERNAME": "hopper", "SOFTWARE_TOKEN_MFA_CODE": "000000"},
+    )
+    tokens = _challenge(
+        url,
+        second["challenge_name"],
+        second["session"],
+        {"USERNAME": "hopper", "SOFTWARE_TOKEN_MFA_CODE": totp(secret)},
+    ).json()
+    reports = call("GET", f"{url}v1/reports", headers={"X-Api-Token": tokens["id_token"]})
+    default_header = call("GET", f"{url}v1/reports", headers={"Authorization": tokens["id_token"]})
+
+    # then every step followed the MFA-required path, and only the custom header works
+    assert url.endswith("/v2/")
+    assert setup["challenge_name"] == "MFA_SETUP"
+    assert verified["Status"] == "SUCCESS"
+    assert enrolled.status == 200
+    assert second["challenge_name"] == "SOFTWARE_TOKEN_MFA"
+    assert wrong.status == 400
+    assert wrong.json()["error"] == "CodeMismatch"
+    assert reports.status == 200
+    assert reports.json() == {"user": "hopper", "method": "GET", "path": "/v1/reports"}
+    assert default_header.status == 401
+
+
+def test_weak_password_is_refused_by_the_template_policy(strict_api: LocalApi) -> None:
+    # given the app's 16-character policy and a user with a temporary password
+    url = strict_api.url
+    call(
+        "POST",
+        f"{url}signup",
+        {"username": "weak", "email": "weak@example.com", "temporary_password": TEMPORARY},
+    )
+    first = call("POST", f"{url}auth", {"username": "weak", "password": TEMPORARY}).json()
+
+    # when a 12-character password (enough for the default policy) is chosen
+    reply = _challenge(
+        url,
+        first["challenge_name"],
+        first["session"],
+        {"USERNAME": "weak", "NEW_PASSWORD": "Sh0rt!er-pwd"},
+    )
+
+    # then the pool created from the template refuses it
+    assert reply.status == 400
+    assert reply.json()["error"] == "InvalidPassword"
