@@ -25,9 +25,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-## demo: synthesize examples/gpt_app and print its routes, which are protected, and its resources
+## demo: the original new-user workflow of examples/gpt_app, run locally through the emulator
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
+
+## serve: examples/gpt_app on the emulator (with the OpenAI stand-in) until Ctrl-C
+serve: $(STAMP)
+	$(BIN)/python scripts/demo.py --serve
 
 ## test: every check: lint, types, the test suite, and the built wheel
 test: lint typecheck unit package

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from cognito_api_construct.local import LocalApi
+from cognito_api_construct.local.synth import read_app_command, synthesize
 
 from .helpers import SECRET_VALUE, TINY_ASSEMBLY, sign_in
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "gpt_app"
+API_KEY = "sk-local-test-key"
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +53,20 @@ def invocations(invocation_log: Path) -> Callable[[], int]:
         return len(lines) - start
 
     return count
+
+
+@pytest.fixture(scope="session")
+def upstream(make_httpserver: Any) -> Any:
+    """A loopback OpenAI-compatible stand-in; tests set its expectations."""
+    return make_httpserver
+
+
+@pytest.fixture(scope="session")
+def gpt_api(tmp_path_factory: pytest.TempPathFactory, upstream: Any) -> Iterator[LocalApi]:
+    """examples/gpt_app, synthesized once per session and served against ``upstream``."""
+    out_dir = synthesize(read_app_command(EXAMPLE), EXAMPLE, tmp_path_factory.mktemp("gpt_out"))
+    api = LocalApi.from_cdk_out(
+        out_dir, env={"GptFunction.OPENAI_BASE_URL": upstream.url_for("/")}, port=0
+    )
+    with api:
+        yield api

@@ -8,8 +8,6 @@ loopback stand-in (pytest-httpserver) named with ``--env``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,29 +15,11 @@ from werkzeug import Request, Response
 
 from cognito_api_construct.local import LocalApi
 from cognito_api_construct.local.cli import banner
-from cognito_api_construct.local.synth import read_app_command, synthesize
 
+from .conftest import API_KEY
 from .helpers import call
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "gpt_app"
-API_KEY = "sk-local-test-key"
-
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def upstream(make_httpserver: Any) -> Any:
-    return make_httpserver
-
-
-@pytest.fixture(scope="module")
-def gpt_api(tmp_path_factory: pytest.TempPathFactory, upstream: Any) -> Iterator[LocalApi]:
-    out_dir = synthesize(read_app_command(EXAMPLE), EXAMPLE, tmp_path_factory.mktemp("gpt_out"))
-    api = LocalApi.from_cdk_out(
-        out_dir, env={"GptFunction.OPENAI_BASE_URL": upstream.url_for("/")}, port=0
-    )
-    with api:
-        yield api
 
 
 def _chat_completion(request: Request) -> Response:

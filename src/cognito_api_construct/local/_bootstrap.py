@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -64,6 +65,9 @@ def main() -> None:
         _send(protocol, _error(error))
         return
     _send(protocol, {"ready": True})
+    # Ctrl-C reaches the whole process group; the emulator owns this worker's lifetime
+    # and ends it by closing stdin, so an interrupt here would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for line in sys.stdin:
         request = json.loads(line)
         try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
@@ -18,6 +19,8 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
 def main() -> None:
     """Serve moto on ``argv[1]`` (a loopback address) and a free port until stdin closes."""
+    # Ctrl-C reaches the whole process group; the emulator ends this one by closing stdin.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # One log line per request would drown the emulator's own output.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address=sys.argv[1], port=0, verbose=False)
