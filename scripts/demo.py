@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,17 @@ def serve_example(out_dir: Path, base_url: str, key: str, port: int) -> LocalApi
         secrets=dict.fromkeys(secret_ids, key),
         port=port,
     )
+
+
+def resources_summary(out_dir: Path) -> str:
+    """What the template would deploy: resource types and how many of each."""
+    lines = []
+    for stack in read_assembly(out_dir).stacks:
+        counts = Counter(resource.get("Type", "?") for resource in stack.resources.values())
+        counts.pop("AWS::CDK::Metadata", None)
+        lines.append(f"Stack {stack.name}: {sum(counts.values())} resources")
+        lines += [f"  {count:>3} x {kind}" for kind, count in sorted(counts.items())]
+    return "\n".join(lines)
 
 
 def walk(api: LocalApi, upstream_name: str) -> None:
@@ -161,6 +173,7 @@ def main() -> int:
         started = time.perf_counter()
         out_dir = synthesize(read_app_command(EXAMPLE), EXAMPLE, Path(tmp) / "cdk.out")
         print(f"      ok ({time.perf_counter() - started:.1f} s)")
+        print(resources_summary(out_dir))
         # make serve listens where the CLI does (PORT overrides); the walk-through anywhere.
         port = int(os.environ.get("PORT", "8787" if serve else "0"))
         with serve_example(out_dir, base_url, key, port) as api:
