@@ -57,6 +57,7 @@ package: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/cold_start.py
 	$(BIN)/python benchmarks/synth.py
+	$(BIN)/python benchmarks/emulator.py
 
 clean:
 	rm -rf $(VENV) dist build cdk.out examples/gpt_app/cdk.out .pytest_cache .mypy_cache .ruff_cache
