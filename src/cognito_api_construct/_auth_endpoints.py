@@ -1,8 +1,9 @@
-"""Builds the auth Lambda and its public routes: /signup, /auth, /login, /challenge.
+"""Builds the auth Lambda and its public routes (/signup, /auth, ... /mfa/verify).
 
 Owns the function (asset, role, log group), the request models taken from
 ``runtime/contract.py``, the request validator and the method paths the stage
-throttles. It never imports the runtime's handler: only the contract's data.
+throttles. Which routes exist depends on the sign-up flow (``ROUTES_BY_FLOW``). It
+never imports the runtime's handler: only the contract's data.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .options import (
     LOG_RETENTION,
     SignUpFlow,
 )
-from .runtime.contract import ADMIN_CREATE_ROUTES, REQUEST_SCHEMAS
+from .runtime.contract import ACCESS_TOKEN_ROUTES, ROUTES_BY_FLOW, request_schemas
 
 #: The asset root is this package's directory; only ``runtime/`` ships, so the
 #: handler is ``runtime.handler.handler`` and the runtime imports itself relatively.
@@ -37,9 +38,27 @@ HANDLER: Final = "runtime.handler.handler"
 AUTH_METHOD: Final = "POST"
 
 
-def auth_method_paths() -> tuple[str, ...]:
-    """Stage method paths of the auth routes, as ``MethodSetting`` keys them."""
-    return tuple(f"/{route}/{AUTH_METHOD}" for route in ADMIN_CREATE_ROUTES)
+#: The admin actions each flow's function may call, on its own pool only. Every other
+#: Cognito call it makes (SignUp, InitiateAuth, RespondToAuthChallenge, GlobalSignOut,
+#: RevokeToken, ChangePassword, ForgotPassword, the TOTP calls...) is a public API
+#: authenticated by the client id, a session or the user's own access token.
+ADMIN_ACTIONS_BY_FLOW: Final[dict[SignUpFlow, tuple[str, ...]]] = {
+    SignUpFlow.ADMIN_CREATE: ("cognito-idp:AdminCreateUser",),
+    SignUpFlow.SELF_SERVICE: (),
+}
+
+
+def auth_method_paths(sign_up_flow: SignUpFlow = SignUpFlow.ADMIN_CREATE) -> tuple[str, ...]:
+    """Stage method paths of a flow's auth routes, as ``MethodSetting`` keys them."""
+    return tuple(f"/{route}/{AUTH_METHOD}" for route in ROUTES_BY_FLOW[sign_up_flow.value])
+
+
+def model_id(route: str) -> str:
+    """The construct id of a route's model, e.g. ``PasswordForgotRequestModel``.
+
+    One-part routes keep the ids they always had (``signup`` -> ``SignupRequestModel``).
+    """
+    return "".join(part.capitalize() for part in route.split("/")) + "RequestModel"
 
 
 def build_auth_function(
@@ -48,9 +67,12 @@ def build_auth_function(
     user_pool: cognito.IUserPool,
     user_pool_client: cognito.IUserPoolClient,
     sign_up_flow: SignUpFlow,
+    token_header: str,
+    totp_issuer: str,
     log_removal_policy: RemovalPolicy,
 ) -> lambda_.Function:
     """Create the auth function (ids ``AuthFunction``, its role and log group)."""
+    admin_actions = ADMIN_ACTIONS_BY_FLOW[sign_up_flow]
     log_group = logs.LogGroup(
         scope,
         "AuthFunctionLogs",
@@ -63,7 +85,11 @@ def build_auth_function(
         scope,
         "AuthFunctionRole",
         assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-        description="Auth function of cognito-api-construct: AdminCreateUser on one pool.",
+        description=(
+            f"Auth function of cognito-api-construct: {', '.join(admin_actions)} on one pool."
+            if admin_actions
+            else "Auth function of cognito-api-construct: no Cognito admin action."
+        ),
     )
     function = lambda_.Function(
         scope,
@@ -79,6 +105,10 @@ def build_auth_function(
             "USER_POOL_CLIENT_ID": user_pool_client.user_pool_client_id,
             "LOG_LEVEL": AUTH_FUNCTION_LOG_LEVEL,
             "SIGN_UP_FLOW": sign_up_flow.value,
+            # Where /signout, /password/change and the signed-in /mfa routes read the
+            # access token: the header the authorizer reads, so clients send one header.
+            "TOKEN_HEADER": token_header,
+            "TOTP_ISSUER": totp_issuer,
         },
         log_group=log_group,
         tracing=lambda_.Tracing.ACTIVE,
@@ -86,9 +116,8 @@ def build_auth_function(
         description="Sign-up and sign-in routes of cognito-api-construct.",
     )
     log_group.grant_write(role)
-    # InitiateAuth and RespondToAuthChallenge are unauthenticated Cognito APIs: the
-    # only call that needs IAM is AdminCreateUser, on this pool only.
-    user_pool.grant(role, "cognito-idp:AdminCreateUser")
+    if admin_actions:
+        user_pool.grant(role, *admin_actions)
     Validations.of(role).acknowledge(
         Acknowledgment(
             id="AwsSolutions::AwsSolutions-IAM5[Resource::*]",
@@ -104,11 +133,13 @@ def add_auth_routes(
     api: apigateway.RestApi,
     function: lambda_.IFunction,
     guard: RouteGuard,
+    sign_up_flow: SignUpFlow = SignUpFlow.ADMIN_CREATE,
 ) -> dict[str, apigateway.Method]:
-    """Add ``POST /<route>`` for every auth route, with a model and body validation.
+    """Add ``POST /<route>`` for every auth route of the flow, with a model each.
 
     Returns:
-        The methods by route name (``"signup"``, ``"auth"``, ...).
+        The methods by route path without the leading slash (``"signup"``,
+        ``"auth"``, ``"password/forgot"``...).
     """
     validator = apigateway.RequestValidator(
         scope,
@@ -119,39 +150,56 @@ def add_auth_routes(
     )
     integration = apigateway.LambdaIntegration(function, allow_test_invoke=False)
     methods: dict[str, apigateway.Method] = {}
-    for route in ADMIN_CREATE_ROUTES:
-        model_id = f"{route.capitalize()}RequestModel"
+    for route, schema in request_schemas(sign_up_flow.value).items():
+        name = model_id(route)
         # A CfnModel takes the contract's schema verbatim (``"type": ["object",
         # "string"]`` included), so gateway and Lambda validate the same document.
         model = apigateway.CfnModel(
             scope,
-            model_id,
+            name,
             rest_api_id=api.rest_api_id,
             content_type="application/json",
-            schema=REQUEST_SCHEMAS[route],
+            schema=schema,
         )
-        method = api.root.add_resource(route).add_method(
+        method = _resource(api, route).add_method(
             AUTH_METHOD,
             integration,
+            # No authorizer even where an access token is read: Cognito checks it (and
+            # honours revocation, which the gateway cannot), and /mfa/setup must also
+            # work during sign-in with only a session.
             authorization_type=apigateway.AuthorizationType.NONE,
             request_validator=validator,
             request_models={
-                "application/json": apigateway.Model.from_model_name(
-                    scope, f"{model_id}Ref", model.ref
-                )
+                "application/json": apigateway.Model.from_model_name(scope, f"{name}Ref", model.ref)
             },
         )
-        _acknowledge_public_auth_route(method)
+        _acknowledge_public_auth_route(method, takes_access_token=route in ACCESS_TOKEN_ROUTES)
         guard.allow_public(method)
         methods[route] = method
     return methods
 
 
-def _acknowledge_public_auth_route(method: apigateway.Method) -> None:
-    reason = (
-        "This is a sign-up/sign-in route: callers have no token yet, so it cannot "
-        "require one. The body is validated against a model and the method is throttled."
-    )
+def _resource(api: apigateway.RestApi, route: str) -> apigateway.IResource:
+    current: apigateway.IResource = api.root
+    for part in route.split("/"):
+        current = current.get_resource(part) or current.add_resource(part)
+    return current
+
+
+def _acknowledge_public_auth_route(method: apigateway.Method, *, takes_access_token: bool) -> None:
+    if takes_access_token:
+        reason = (
+            "This route acts for a signed-in user, and Cognito itself validates the access "
+            "token it reads from the token header (revocation and global sign-out "
+            "included, which a gateway authorizer cannot see); /mfa also serves sign-in "
+            "with a session. The body is validated against a model and the method is "
+            "throttled."
+        )
+    else:
+        reason = (
+            "This is a sign-up/sign-in route: callers have no token yet, so it cannot "
+            "require one. The body is validated against a model and the method is throttled."
+        )
     Validations.of(method).acknowledge(
         Acknowledgment(id="AwsSolutions::AwsSolutions-APIG4", reason=reason),
         Acknowledgment(id="AwsSolutions::AwsSolutions-COG4", reason=reason),

@@ -16,6 +16,7 @@ from .options import (
     DEFAULT_MFA_SECOND_FACTOR,
     DEFAULT_PASSWORD_POLICY,
     DEFAULT_REMOVAL_POLICY,
+    SignUpFlow,
 )
 
 
@@ -60,8 +61,10 @@ def build_user_pool(
     feature_plan: cognito.FeaturePlan | None,
     removal_policy: RemovalPolicy | None,
     deletion_protection: bool | None,
+    sign_up_flow: SignUpFlow = SignUpFlow.ADMIN_CREATE,
 ) -> cognito.UserPool:
     """Create the user pool (construct id ``UserPool``) with hardened defaults."""
+    self_service = sign_up_flow is SignUpFlow.SELF_SERVICE
     effective_mfa = DEFAULT_MFA if mfa is None else mfa
     effective_removal = DEFAULT_REMOVAL_POLICY if removal_policy is None else removal_policy
     effective_plan = DEFAULT_FEATURE_PLAN if feature_plan is None else feature_plan
@@ -69,7 +72,10 @@ def build_user_pool(
         scope,
         "UserPool",
         # ADMIN_CREATE: users come in through POST /signup (AdminCreateUser) only.
-        self_sign_up_enabled=False,
+        # SELF_SERVICE: Cognito's SignUp, confirmed by a code sent to the email, which
+        # confirming verifies (so it can receive password reset codes).
+        self_sign_up_enabled=self_service,
+        auto_verify=cognito.AutoVerifiedAttrs(email=True) if self_service else None,
         sign_in_aliases=cognito.SignInAliases(username=True),
         sign_in_case_sensitive=False,
         standard_attributes=cognito.StandardAttributes(

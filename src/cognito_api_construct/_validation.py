@@ -107,20 +107,38 @@ def refuse_pool_props_with_existing_pool(given: Mapping[str, object]) -> None:
 
 
 def check_sign_up_flow(sign_up_flow: SignUpFlow) -> None:
-    """Accept only the sign-up flows this version builds."""
+    """Accept a ``SignUpFlow`` member only."""
     if not isinstance(sign_up_flow, SignUpFlow):
         raise _fail(
             "sign_up_flow",
             sign_up_flow,
             "expected a SignUpFlow member",
-            "Pass SignUpFlow.ADMIN_CREATE.",
+            "Pass SignUpFlow.ADMIN_CREATE or SignUpFlow.SELF_SERVICE.",
         )
-    if sign_up_flow is SignUpFlow.SELF_SERVICE:
+
+
+#: Authenticator apps show the issuer next to every code; keep it readable.
+TOTP_ISSUER_MAX: Final = 64
+
+
+def check_totp_issuer(totp_issuer: str | None) -> None:
+    """Accept an issuer that fits an otpauth URI label (no ':'), 1-64 characters."""
+    if totp_issuer is None or Token.is_unresolved(totp_issuer):
+        return
+    if not isinstance(totp_issuer, str) or not totp_issuer.strip():
         raise _fail(
-            "sign_up_flow",
-            sign_up_flow,
-            "SignUpFlow.SELF_SERVICE is not available yet; only SignUpFlow.ADMIN_CREATE is",
-            "Use SignUpFlow.ADMIN_CREATE (the default) for now.",
+            "totp_issuer",
+            totp_issuer,
+            "the issuer must be a non-empty string",
+            'Pass the name users know your service by, e.g. "Acme Reports", or leave it out.',
+        )
+    if ":" in totp_issuer or len(totp_issuer) > TOTP_ISSUER_MAX:
+        raise _fail(
+            "totp_issuer",
+            totp_issuer,
+            f"the issuer must be at most {TOTP_ISSUER_MAX} characters without ':' "
+            "(':' separates issuer and account in the otpauth URI)",
+            "Shorten it and drop any ':'.",
         )
 
 
@@ -334,7 +352,8 @@ def route_segments(path: str, *, reserved: Iterable[str]) -> tuple[str, ...]:
         raise _fail(
             "path",
             path,
-            f"/{parts[0]} is one of CognitoApi's auth routes",
+            f"/{parts[0]} is one of CognitoApi's auth routes (reserved: "
+            f"{', '.join(sorted(set(reserved)))})",
             'Choose another top-level path, e.g. "app/' + "/".join(parts) + '".',
         )
     return parts

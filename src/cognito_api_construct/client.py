@@ -11,6 +11,12 @@ Example:
     >>> tokens = client.complete_new_password("ada", "Temp-Passw0rd!x", "N3w-Passw0rd!xy")
     ...     # doctest: +SKIP
     >>> client.request("POST", "/gpt", json={"message": "hello"})  # doctest: +SKIP
+    >>> client.refresh()  # new id and access tokens  # doctest: +SKIP
+    >>> client.sign_out()  # doctest: +SKIP
+
+Routes that act for a signed-in user (``sign_out``, ``change_password``, and
+``setup_totp`` / ``verify_totp`` without a session) send the access token of
+``tokens`` in the token header; without one the API answers 401 ``MissingToken``.
 """
 
 from __future__ import annotations
@@ -18,42 +24,32 @@ from __future__ import annotations
 import json as jsonlib
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
-__all__ = ["Challenge", "CognitoApiClient", "CognitoApiError", "SignUpResult", "Tokens"]
+from ._client_results import (
+    Challenge,
+    CodeDelivery,
+    SignUpResult,
+    Tokens,
+    TotpSetup,
+    TotpVerification,
+)
+
+__all__ = [
+    "Challenge",
+    "CodeDelivery",
+    "CognitoApiClient",
+    "CognitoApiError",
+    "SignUpResult",
+    "Tokens",
+    "TotpSetup",
+    "TotpVerification",
+]
 
 #: Statuses after which the same request may succeed if sent again later.
 _RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
-
-
-@dataclass(frozen=True)
-class Tokens:
-    """The tokens of a completed sign-in."""
-
-    id_token: str = field(repr=False)
-    access_token: str = field(repr=False)
-    refresh_token: str | None = field(repr=False)
-    expires_in: int
-    token_type: str
-
-
-@dataclass(frozen=True)
-class Challenge:
-    """A step Cognito asks for before it issues tokens (e.g. ``NEW_PASSWORD_REQUIRED``)."""
-
-    name: str
-    session: str = field(repr=False)
-    parameters: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class SignUpResult:
-    """The account ``/signup`` created."""
-
-    username: str
-    user_status: str
 
 
 class CognitoApiError(Exception):
@@ -111,13 +107,62 @@ class CognitoApiClient:
         self.timeout = timeout
         self.tokens: Tokens | None = None
 
-    def sign_up(self, username: str, email: str, temporary_password: str) -> SignUpResult:
-        """Create an account whose first sign-in must change ``temporary_password``."""
-        body = self._post(
-            "/signup",
-            {"username": username, "email": email, "temporary_password": temporary_password},
+    def sign_up(
+        self,
+        username: str,
+        email: str,
+        temporary_password: str | None = None,
+        *,
+        password: str | None = None,
+    ) -> SignUpResult:
+        """Create an account, in the API's sign-up flow.
+
+        Args:
+            username: The name to sign in with.
+            email: The user's email address.
+            temporary_password: ``ADMIN_CREATE`` flow: the password the first sign-in
+                must change (``complete_new_password``).
+            password: ``SELF_SERVICE`` flow: the user's password; Cognito emails a
+                code for ``confirm_sign_up``.
+
+        Raises:
+            ValueError: Unless exactly one of ``temporary_password`` and ``password``
+                is given.
+        """
+        if (temporary_password is None) == (password is None):
+            raise ValueError(
+                "sign_up needs exactly one of temporary_password (ADMIN_CREATE flow) "
+                "and password= (SELF_SERVICE flow)"
+            )
+        if temporary_password is not None:
+            body = self._post(
+                "/signup",
+                {"username": username, "email": email, "temporary_password": temporary_password},
+            )
+            return SignUpResult(username=body["username"], user_status=body["user_status"])
+        body = self._post("/signup", {"username": username, "email": email, "password": password})
+        confirmed = bool(body.get("user_confirmed"))
+        delivery = body.get("delivery")
+        return SignUpResult(
+            username=username,
+            user_status="CONFIRMED" if confirmed else "UNCONFIRMED",
+            user_confirmed=confirmed,
+            delivery=CodeDelivery(
+                destination=delivery.get("destination", ""),
+                medium=delivery.get("medium", ""),
+                attribute=delivery.get("attribute", ""),
+            )
+            if isinstance(delivery, dict)
+            else None,
         )
-        return SignUpResult(username=body["username"], user_status=body["user_status"])
+
+    def confirm_sign_up(self, username: str, code: str) -> None:
+        """Confirm a self-service account with the code Cognito sent."""
+        self._post("/signup/confirm", {"username": username, "code": code})
+
+    def resend_confirmation_code(self, username: str) -> None:
+        """Ask for a new sign-up code (the API answers the same for unknown users)."""
+        self._post("/signup/resend", {"username": username})
 
     def authenticate(self, username: str, password: str) -> Tokens | Challenge:
         """Sign in: tokens, or the challenge Cognito asks for first."""
@@ -161,6 +206,130 @@ class CognitoApiClient:
             )
         return step
 
+    def answer_mfa_setup(
+        self, challenge: Challenge, username: str, code_for: Callable[[TotpSetup], str]
+    ) -> Tokens | Challenge:
+        """Complete an ``MFA_SETUP`` challenge with TOTP, passing the newest session on.
+
+        Args:
+            challenge: The ``MFA_SETUP`` challenge.
+            username: The user signing in (also labels the authenticator entry).
+            code_for: Shows the secret to the user (e.g. as a QR code of
+                ``otpauth_uri``) and returns the code their app displays.
+
+        Returns:
+            Tokens, or the next challenge.
+        """
+        setup = self.setup_totp(challenge, username=username)
+        verified = self.verify_totp(code_for(setup), session=setup.session)
+        return self.respond_to_challenge(
+            Challenge(name="MFA_SETUP", session=verified.session or "", parameters={}),
+            {"USERNAME": username},
+        )
+
+    def setup_totp(
+        self, session: Challenge | str | None = None, *, username: str | None = None
+    ) -> TotpSetup:
+        """Get a TOTP secret for an authenticator app.
+
+        Args:
+            session: During sign-in, the ``MFA_SETUP`` challenge (or its session).
+                Defaults to none: set up TOTP for the signed-in user (access token).
+            username: Labels the entry in the authenticator app. Defaults to the
+                signed-in user's name, or "account" during sign-in.
+        """
+        body: dict[str, str] = {}
+        session_value = session.session if isinstance(session, Challenge) else session
+        if session_value:
+            body["session"] = session_value
+        if username:
+            body["username"] = username
+        answer = self._post("/mfa/setup", body, with_access_token=not session_value)
+        return TotpSetup(
+            secret_code=answer["secret_code"],
+            otpauth_uri=answer["otpauth_uri"],
+            session=answer.get("session"),
+        )
+
+    def verify_totp(self, code: str, *, session: str | None = None) -> TotpVerification:
+        """Check a code from the authenticator app.
+
+        Args:
+            code: The six digits the app shows.
+            session: During sign-in, ``TotpSetup.session``. Defaults to none: verify for
+                the signed-in user, which makes TOTP their preferred second factor.
+
+        Raises:
+            CognitoApiError: 400 ``CodeMismatch`` for a wrong code.
+        """
+        body = {"code": code}
+        if session:
+            body["session"] = session
+        answer = self._post("/mfa/verify", body, with_access_token=not session)
+        return TotpVerification(
+            session=answer.get("session"), preferred_mfa=answer.get("preferred_mfa")
+        )
+
+    def refresh(self, refresh_token: str | None = None) -> Tokens:
+        """Get new id and access tokens with a refresh token.
+
+        Args:
+            refresh_token: Defaults to the one in ``tokens``.
+
+        Returns:
+            The new tokens (also kept in ``tokens``); ``refresh_token`` is the rotated
+            one when the API returns one, else the one used.
+
+        Raises:
+            CognitoApiError: 401 ``InvalidRefreshToken`` when it is refused (expired,
+                revoked, signed out); ``ValueError`` when there is none to use.
+        """
+        token = refresh_token or (self.tokens.refresh_token if self.tokens else None)
+        if not token:
+            raise ValueError("no refresh token: sign in first or pass refresh_token")
+        body = self._post("/refresh", {"refresh_token": token})
+        tokens = self._tokens_or_challenge(body)
+        if isinstance(tokens, Challenge):
+            raise CognitoApiError(
+                200, "UnexpectedChallenge", f"Cognito asked for {tokens.name} on refresh."
+            )
+        if tokens.refresh_token is None:
+            tokens = replace(tokens, refresh_token=token)
+            self.tokens = tokens
+        return tokens
+
+    def sign_out(self, *, revoke_refresh_token: bool = True) -> None:
+        """Sign the user out everywhere; their refresh tokens stop working.
+
+        Args:
+            revoke_refresh_token: Also revoke the refresh token of ``tokens``. Defaults
+                to true. (The local emulator's Cognito cannot revoke: pass false there.)
+        """
+        body: dict[str, str] = {}
+        if revoke_refresh_token and self.tokens is not None and self.tokens.refresh_token:
+            body["refresh_token"] = self.tokens.refresh_token
+        self._post("/signout", body, with_access_token=True)
+        self.tokens = None
+
+    def forgot_password(self, username: str) -> None:
+        """Ask for a password reset code (the API answers the same for unknown users)."""
+        self._post("/password/forgot", {"username": username})
+
+    def confirm_forgot_password(self, username: str, code: str, new_password: str) -> None:
+        """Set a new password with the reset code."""
+        self._post(
+            "/password/confirm",
+            {"username": username, "code": code, "new_password": new_password},
+        )
+
+    def change_password(self, old_password: str, new_password: str) -> None:
+        """Change the signed-in user's password."""
+        self._post(
+            "/password/change",
+            {"old_password": old_password, "new_password": new_password},
+            with_access_token=True,
+        )
+
     def request(
         self,
         method: str,
@@ -179,8 +348,11 @@ class CognitoApiClient:
             sent.setdefault(self.token_header, self.tokens.id_token)
         return self._send(method, path, json, sent)
 
-    def _post(self, path: str, body: Mapping[str, Any]) -> Any:
-        return self._send("POST", path, body, {})
+    def _post(self, path: str, body: Mapping[str, Any], *, with_access_token: bool = False) -> Any:
+        headers = {}
+        if with_access_token and self.tokens is not None:
+            headers[self.token_header] = self.tokens.access_token
+        return self._send("POST", path, body, headers) or {}
 
     def _tokens_or_challenge(self, body: Mapping[str, Any]) -> Tokens | Challenge:
         if "challenge_name" in body:

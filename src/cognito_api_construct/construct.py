@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
@@ -31,16 +31,18 @@ from .options import (
     CustomDomain,
     SignUpFlow,
 )
-from .runtime.contract import ADMIN_CREATE_ROUTES
+from .runtime.contract import RESERVED_SEGMENTS
 
 
 class CognitoApi(Construct):
     """A hardened Cognito sign-up / sign-in REST API with one-line protected routes.
 
     It creates (or imports) a user pool and one app client, a REST API with a Cognito
-    authorizer, and one auth Lambda behind ``POST /signup``, ``/auth``, ``/login`` and
-    ``/challenge``. Synthesis fails if any method of the API is left unauthenticated
-    without ``add_public_route``.
+    authorizer, and one auth Lambda behind the auth routes: ``POST /signup``,
+    ``/auth``, ``/login``, ``/challenge``, ``/refresh``, ``/signout``,
+    ``/password/forgot|confirm|change``, ``/mfa/setup|verify`` (and, with
+    ``SignUpFlow.SELF_SERVICE``, ``/signup/confirm|resend``). Synthesis fails if any
+    method of the API is left unauthenticated without ``add_public_route``.
 
     Example::
 
@@ -82,10 +84,17 @@ class CognitoApi(Construct):
         id_token_validity: ID token lifetime, 5 minutes to 1 day. Defaults to 60 minutes.
         refresh_token_validity: Refresh token lifetime, 60 minutes to 10 years and longer
             than the other two. Defaults to 30 days.
-        sign_up_flow: How users come in. Defaults to ``SignUpFlow.ADMIN_CREATE``;
-            ``SELF_SERVICE`` is not available yet and raises ``ValueError``.
-        token_header: The header the authorizer reads the ID token from. Defaults to
-            ``"Authorization"``.
+        sign_up_flow: How users come in. Defaults to ``SignUpFlow.ADMIN_CREATE``
+            (``POST /signup`` with a temporary password); ``SELF_SERVICE`` turns on
+            Cognito self sign-up with an emailed code and adds ``/signup/confirm`` and
+            ``/signup/resend``. With an existing ``user_pool``, enable self sign-up on
+            it yourself.
+        token_header: The header the authorizer reads the ID token from, and the auth
+            routes read the access token from (``/signout``, ``/password/change``,
+            the signed-in ``/mfa`` routes). Defaults to ``"Authorization"``.
+        totp_issuer: The issuer authenticator apps show next to the codes (the
+            ``otpauth://`` URI of ``POST /mfa/setup``), 1-64 characters without ':'.
+            Defaults to the stack name.
         domain: A custom domain (name, ACM certificate, optional Route 53 zone for an A
             alias record). Defaults to the execute-api URL only.
         cors: CORS for browsers; when set, every resource answers preflights, the
@@ -135,6 +144,7 @@ class CognitoApi(Construct):
         refresh_token_validity: Duration | None = None,
         sign_up_flow: SignUpFlow = SignUpFlow.ADMIN_CREATE,
         token_header: str = DEFAULT_TOKEN_HEADER,
+        totp_issuer: str | None = None,
         domain: CustomDomain | None = None,
         cors: apigateway.CorsOptions | None = None,
         auth_throttle: apigateway.ThrottleSettings | None = None,
@@ -172,6 +182,7 @@ class CognitoApi(Construct):
             )
         validate.check_sign_up_flow(sign_up_flow)
         validate.check_token_header(token_header)
+        validate.check_totp_issuer(totp_issuer)
         validate.check_token_validities(access=access, id_token=id_token, refresh=refresh)
         throttle = validate.auth_throttle_or_default(auth_throttle)
         validate.check_stage_name(stage_name)
@@ -197,6 +208,7 @@ class CognitoApi(Construct):
                 feature_plan=feature_plan,
                 removal_policy=removal_policy,
                 deletion_protection=deletion_protection,
+                sign_up_flow=sign_up_flow,
             )
         )
         #: The one app client the auth routes sign in with.
@@ -213,22 +225,24 @@ class CognitoApi(Construct):
             stage_name=stage_name,
             cloud_watch_role=cloud_watch_role,
             cors=None if cors is None else cors_with_token_header(cors, token_header),
-            method_throttles=dict.fromkeys(auth_method_paths(), throttle),
+            method_throttles=dict.fromkeys(auth_method_paths(sign_up_flow), throttle),
             log_removal_policy=log_removal,
         )
         self._guard = RouteGuard(self.rest_api, self.node.path)
         self.node.add_validation(self._guard)
-        #: The auth Lambda behind /signup, /auth, /login and /challenge.
+        #: The auth Lambda behind every auth route.
         self.auth_function: lambda_.Function = build_auth_function(
             self,
             user_pool=self.user_pool,
             user_pool_client=self.user_pool_client,
             sign_up_flow=sign_up_flow,
+            token_header=token_header,
+            totp_issuer=Stack.of(self).stack_name if totp_issuer is None else totp_issuer,
             log_removal_policy=log_removal,
         )
-        #: The auth methods by route name ("signup", "auth", "login", "challenge").
+        #: The auth methods by route path ("signup", "auth", "password/forgot"...).
         self.auth_methods: dict[str, apigateway.Method] = add_auth_routes(
-            self, self.rest_api, self.auth_function, self._guard
+            self, self.rest_api, self.auth_function, self._guard, sign_up_flow
         )
         #: The custom domain, when ``domain`` was given.
         self.custom_domain: apigateway.DomainName | None = (
@@ -325,7 +339,7 @@ class CognitoApi(Construct):
         self, path: str, methods: Sequence[str]
     ) -> tuple[tuple[str, ...], apigateway.Resource]:
         """Validate a route fully, then return its methods and (new or reused) resource."""
-        parts = validate.route_segments(path, reserved=ADMIN_CREATE_ROUTES)
+        parts = validate.route_segments(path, reserved=RESERVED_SEGMENTS)
         verbs = validate.route_methods(methods)
         current: apigateway.IResource = self.rest_api.root
         for part in parts:

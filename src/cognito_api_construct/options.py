@@ -28,8 +28,10 @@ class SignUpFlow(enum.Enum):
     (AdminCreateUser, invitation suppressed); the first sign-in answers the
     ``NEW_PASSWORD_REQUIRED`` challenge. The pool's own self sign-up stays disabled.
 
-    ``SELF_SERVICE``: self-service sign-up with a confirmation code. Not available
-    yet: choosing it raises ``ValueError``.
+    ``SELF_SERVICE``: Cognito's own self sign-up. ``POST /signup`` takes the user's
+    password and Cognito emails a code (the email is auto-verified on confirmation);
+    ``POST /signup/confirm`` confirms the account, ``POST /signup/resend`` sends a
+    new code. The function needs no admin permission at all.
     """
 
     ADMIN_CREATE = "ADMIN_CREATE"
@@ -86,10 +88,11 @@ DEFAULT_REFRESH_TOKEN_VALIDITY_DAYS: Final = 30
 DEFAULT_TOKEN_HEADER: Final = "Authorization"  # noqa: S105 - a header name, not a secret
 DEFAULT_STAGE_NAME: Final = "prod"
 
-#: Per auth method (signup, auth, login, challenge). Cognito's default quotas are
-#: 120 requests/s for UserAuthentication (shared by /auth, /login and /challenge:
-#: 3 x 20 = 60, leaving half for the account's other clients) and 50 requests/s
-#: for UserCreation (/signup: 20). The gateway answers 429 before Cognito throttles.
+#: Per auth method. Cognito's default quotas are 120 requests/s for UserAuthentication
+#: (shared by /auth, /login, /challenge and /refresh: 4 x 20 = 80, leaving a third for
+#: the account's other clients) and 50 requests/s for UserCreation (/signup: 20).
+#: Smaller categories (e.g. 30/s for ForgotPassword + ConfirmForgotPassword) may
+#: still throttle first: the runtime answers that 429 too.
 DEFAULT_AUTH_THROTTLE_RATE: Final = 20.0
 DEFAULT_AUTH_THROTTLE_BURST: Final = 40
 DEFAULT_AUTH_THROTTLE: Final = apigateway.ThrottleSettings(

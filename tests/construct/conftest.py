@@ -195,3 +195,23 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     handler = route_handler(stack)
     auth.add_protected_route("reports", handler)
     return _synth(app, stack, auth, handler)
+
+
+@pytest.fixture(scope="session")
+def self_service(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """SignUpFlow.SELF_SERVICE with a custom header and TOTP issuer."""
+    from cognito_api_construct import SignUpFlow
+
+    app = App(outdir=str(tmp_path_factory.mktemp("self_service")))
+    stack = Stack(app, "SelfService", env=ENV)
+    auth = CognitoApi(
+        stack,
+        "Auth",
+        sign_up_flow=SignUpFlow.SELF_SERVICE,
+        token_header="X-Access",
+        totp_issuer="Acme Reports",
+        mfa=cognito.Mfa.REQUIRED,
+    )
+    handler = route_handler(stack)
+    auth.add_protected_route("reports", handler)
+    return _synth(app, stack, auth, handler)

@@ -117,8 +117,8 @@ def test_each_auth_method_is_throttled_below_cognito_quotas(defaults: Synthesize
     }
 
     # then one setting per auth route, and their sum stays below Cognito's 120 sign-ins/s
-    assert set(throttled) == {f"/~1{route}" for route in ADMIN_CREATE_ROUTES}
-    sign_in_rate = sum(throttled[f"/~1{r}"][0] for r in ("auth", "login", "challenge"))
+    assert set(throttled) == {"/~1" + route.replace("/", "~1") for route in ADMIN_CREATE_ROUTES}
+    sign_in_rate = sum(throttled[f"/~1{r}"][0] for r in ("auth", "login", "challenge", "refresh"))
     assert sign_in_rate < 120
     assert throttled["/~1signup"][0] < 50
     assert all(burst >= rate for rate, burst in throttled.values())

@@ -27,10 +27,18 @@ def build(stack: Stack, **props: Any) -> CognitoApi:
 # sign_up_flow
 
 
-def test_self_service_is_not_available_yet(stack: Stack) -> None:
+def test_self_service_is_accepted(stack: Stack) -> None:
+    # given / when
+    auth = build(stack, sign_up_flow=SignUpFlow.SELF_SERVICE)
+
+    # then
+    assert "signup/confirm" in auth.auth_methods
+
+
+def test_a_sign_up_flow_that_is_not_the_enum_is_refused(stack: Stack) -> None:
     # given / when / then
-    with pytest.raises(ValueError, match=r"sign_up_flow=.*SELF_SERVICE.*not available yet"):
-        build(stack, sign_up_flow=SignUpFlow.SELF_SERVICE)
+    with pytest.raises(ValueError, match=r"sign_up_flow='SELF_SERVICE'.*SignUpFlow member"):
+        build(stack, sign_up_flow="SELF_SERVICE")
 
 
 def test_admin_create_is_accepted(stack: Stack) -> None:

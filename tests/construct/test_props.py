@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from cognito_api_construct.runtime.contract import ADMIN_CREATE_ROUTES
+
 from .conftest import ConfiguredInputs, Synthesized
 from .helpers import logical_id_of, methods_by_route
 
@@ -125,7 +127,7 @@ def test_auth_throttle_fields_fall_back_to_defaults(configured: Synthesized) -> 
     throttled = [s for s in settings if "ThrottlingRateLimit" in s]
 
     # then the rate is the caller's and the burst the default
-    assert len(throttled) == 4
+    assert len(throttled) == len(ADMIN_CREATE_ROUTES)
     assert {s["ThrottlingRateLimit"] for s in throttled} == {5}
     assert {s["ThrottlingBurstLimit"] for s in throttled} == {40}
 

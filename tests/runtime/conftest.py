@@ -236,7 +236,8 @@ def invoke(cognito: CognitoSetup) -> Callable[..., Reply]:
         return Reply(
             status=response["statusCode"],
             headers=response["headers"],
-            body=json.loads(response["body"]),
+            # An empty body (204) decodes to {}: raw_body tells them apart.
+            body=json.loads(response["body"]) if response["body"] else {},
             raw_body=response["body"],
         )
 
@@ -293,3 +294,41 @@ def confirmed_user(
     )
     assert reply.status == 200, reply.body
     return name, NEW_PASSWORD
+
+
+@pytest.fixture
+def signed_in(
+    invoke: Callable[..., Reply], confirmed_user: tuple[str, str]
+) -> tuple[str, str, dict[str, Any]]:
+    """A confirmed user's fresh sign-in; returns (username, password, tokens)."""
+    name, password = confirmed_user
+    reply = invoke(build_event("/auth", {"username": name, "password": password}))
+    assert reply.status == 200, reply.body
+    assert "access_token" in reply.body, reply.body
+    return name, password, reply.body
+
+
+def bearer(access_token: str, header: str = "Authorization") -> dict[str, str]:
+    """The token header as a client sends it."""
+    return {header: f"Bearer {access_token}"}
+
+
+@pytest.fixture(scope="session")
+def with_token() -> Callable[..., dict[str, str]]:
+    """:func:`bearer`, as a fixture (conftest is not importable)."""
+    return bearer
+
+
+@pytest.fixture
+def stubbed(cognito: CognitoSetup) -> Iterator[Any]:
+    """botocore's Stubber on the handler's own client, for what moto lacks or is lax on.
+
+    The Stubber checks every expected call's parameters against the real service
+    model, answers in place of the network and fails the test on any unexpected call.
+    """
+    from botocore.stub import Stubber
+
+    stub = Stubber(cognito.module._cognito)
+    with stub:
+        yield stub
+    stub.assert_no_pending_responses()

@@ -196,3 +196,45 @@ def test_log_level_debug_does_not_unpin_botocore(tmp_path):
     output = run.stdout + run.stderr
     assert "cognito_api_construct.auth" in output  # the handler's own lines do print
     assert "Pin-Secret-7731!" not in output
+
+
+def test_lifecycle_routes_log_one_line_each_and_no_secret(
+    invoke, make_event, caplog, signed_in, with_token, monkeypatch
+):
+    # given a signed-in user, everything at DEBUG
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
+    name, password, tokens = signed_in
+    headers = with_token(tokens["access_token"])
+    caplog.clear()
+
+    # when every lifecycle route that works in-process runs once
+    setup = invoke(make_event("/mfa/setup", "{}", extra_headers=headers))
+    replies = [
+        setup,
+        invoke(make_event("/refresh", {"refresh_token": tokens["refresh_token"]})),
+        invoke(make_event("/password/forgot", {"username": name})),
+        invoke(
+            make_event(
+                "/password/change",
+                {"old_password": password, "new_password": "Chang3d-Passw0rd!"},
+                extra_headers=headers,
+            )
+        ),
+        invoke(make_event("/signout", "{}", extra_headers=headers)),
+    ]
+
+    # then one line per request, and no token, password, secret or username anywhere
+    assert [r.status for r in replies] == [200, 200, 202, 200, 204]
+    assert len(auth_lines(caplog)) == len(replies)
+    logged = caplog.text
+    for secret in (
+        tokens["access_token"],
+        tokens["refresh_token"],
+        tokens["id_token"],
+        password,
+        "Chang3d-Passw0rd!",
+        setup.body["secret_code"],
+        name,
+    ):
+        assert secret not in logged

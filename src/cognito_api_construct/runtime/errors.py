@@ -8,7 +8,7 @@ can name users, policies or internals, so it is never passed through.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from botocore.exceptions import (
     ClientError,
@@ -100,12 +100,44 @@ class InvalidSessionError(ApiError):
     default_message = "The session is invalid or has expired: sign in again."
 
 
+class MissingTokenError(ApiError):
+    """A route that acts for a signed-in user received no access token."""
+
+    status = 401
+    code = "MissingToken"
+    default_message = "Send the access token in the API's token header."
+
+
+class InvalidTokenError(ApiError):
+    """Cognito refused the access token: invalid, expired, revoked or signed out."""
+
+    status = 401
+    code = "InvalidToken"
+    default_message = "The access token is invalid, expired or revoked: sign in again."
+
+
+class InvalidRefreshTokenError(ApiError):
+    """Cognito refused the refresh token: invalid, expired, revoked or signed out."""
+
+    status = 401
+    code = "InvalidRefreshToken"
+    default_message = "The refresh token is invalid, expired or revoked: sign in again."
+
+
 class UserNotConfirmedError(ApiError):
     """The user has not confirmed the account yet."""
 
     status = 403
     code = "UserNotConfirmed"
     default_message = "The user is not confirmed."
+
+
+class RequestRejectedError(ApiError):
+    """A Lambda trigger of the user pool (pre sign-up, pre authentication...) refused."""
+
+    status = 403
+    code = "RequestRejected"
+    default_message = "The user pool refused this request."
 
 
 class PasswordResetRequiredError(ApiError):
@@ -192,6 +224,11 @@ _BY_CODE: dict[str, type[ApiError]] = {
     "InvalidPasswordException": InvalidPasswordError,
     "InvalidParameterException": InvalidParameterError,
     "CodeMismatchException": CodeMismatchError,
+    # A wrong TOTP code while verifying the authenticator app (moto raises it too).
+    "EnableSoftwareTokenMFAException": CodeMismatchError,
+    "PasswordHistoryPolicyViolationException": InvalidPasswordError,
+    # A trigger raised: its text is the operator's, but may name the user; not passed on.
+    "UserLambdaValidationException": RequestRejectedError,
     "ExpiredCodeException": ExpiredCodeError,
     "TooManyRequestsException": TooManyRequestsError,
     "LimitExceededException": TooManyRequestsError,
@@ -205,15 +242,30 @@ _BY_OPERATION: dict[tuple[str, str], type[ApiError]] = {
     # Moto (the local emulator's Cognito) answers an unknown session this way. Real
     # Cognito would mean the app client is gone, but then /auth fails first with a 500.
     ("RespondToAuthChallenge", "ResourceNotFoundException"): InvalidSessionError,
+    # An unknown user must look like a wrong code, or confirming would probe accounts
+    # (real Cognito does this itself under PreventUserExistenceErrors; moto raises
+    # ResourceNotFoundException for an unknown user on ConfirmForgotPassword).
+    ("ConfirmForgotPassword", "UserNotFoundException"): CodeMismatchError,
+    ("ConfirmForgotPassword", "ResourceNotFoundException"): CodeMismatchError,
+    ("ConfirmSignUp", "UserNotFoundException"): CodeMismatchError,
 }
 
+#: What authenticates a Cognito call, as far as errors are concerned: the route knows,
+#: the exception does not (AssociateSoftwareToken takes a session or an access token).
+Credential = Literal["password", "session", "access_token", "refresh_token"]
 
-def from_cognito(error: Exception, request_id: str) -> ApiError:
+
+def from_cognito(
+    error: Exception, request_id: str, credential: Credential = "password"
+) -> ApiError:
     """Translate an exception raised by the Cognito client into the error to answer with.
 
     Args:
         error: What the boto3 call raised.
         request_id: Put into the message of the 500 for anything not recognised.
+        credential: What authenticated the failed call. Defaults to ``"password"``
+            (sign-up, sign-in and the routes that need no credential); a refused
+            session, access token or refresh token has its own error.
 
     Returns:
         The error to answer with; an :class:`InternalError` when the exception is not
@@ -224,6 +276,9 @@ def from_cognito(error: Exception, request_id: str) -> ApiError:
         operation = error.operation_name
         if _is_session_problem(operation, code, error):
             return InvalidSessionError()
+        refused = _refused_credential(operation, code, error, credential)
+        if refused is not None:
+            return refused()
         mapped = _BY_OPERATION.get((operation, code)) or _BY_CODE.get(code)
         return mapped() if mapped else InternalError(request_id)
     if isinstance(error, ParamValidationError):
@@ -243,3 +298,29 @@ def _is_session_problem(operation: str, code: str, error: ClientError) -> bool:
         return False
     message = str(error.response.get("Error", {}).get("Message", ""))
     return "session" in message.lower()
+
+
+def _refused_credential(
+    operation: str, code: str, error: ClientError, credential: Credential
+) -> type[ApiError] | None:
+    # The MFA set-up calls with a sign-in session (/challenge keeps the rules above).
+    # Moto answers an unknown session with ResourceNotFoundException on
+    # VerifySoftwareToken.
+    if (
+        credential == "session"
+        and operation != "RespondToAuthChallenge"
+        and code in ("NotAuthorizedException", "ResourceNotFoundException")
+    ):
+        return InvalidSessionError
+    # InitiateAuth(REFRESH_TOKEN_AUTH).
+    if credential == "refresh_token" and code == "NotAuthorizedException":
+        return InvalidRefreshTokenError
+    if credential == "access_token" and code == "NotAuthorizedException":
+        message = str(error.response.get("Error", {}).get("Message", "")).lower()
+        # ChangePassword answers a wrong old password with the same code as a bad
+        # token ("Incorrect username or password." against "Invalid Access Token",
+        # "Access Token has been revoked"...): only the text tells them apart.
+        if operation == "ChangePassword" and "token" not in message:
+            return NotAuthorizedError
+        return InvalidTokenError
+    return None

@@ -151,6 +151,21 @@ def json_response(
     }
 
 
+def empty_response(status: int) -> dict[str, Any]:
+    """Build a proxy response without a body, e.g. 204 No Content.
+
+    Args:
+        status: The HTTP status code.
+
+    Returns:
+        The proxy response, with the same headers as a JSON one but no Content-Type.
+    """
+    response = json_response(status, None)
+    response["headers"].pop("Content-Type", None)
+    response["body"] = ""
+    return response
+
+
 def error_response(error: ApiError) -> dict[str, Any]:
     """Build the response for an error: ``{"error": code, "message": text}``.
 

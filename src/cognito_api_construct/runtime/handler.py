@@ -12,6 +12,11 @@ Environment:
         urllib3 stay at WARNING whatever it says: at DEBUG they log request bodies,
         passwords included.
     CORS_ALLOW_ORIGIN: Optional value for Access-Control-Allow-Origin.
+    SIGN_UP_FLOW: ``ADMIN_CREATE`` (the default) or ``SELF_SERVICE``: which routes exist.
+    TOKEN_HEADER: The header the access token arrives in (``/signout``,
+        ``/password/change``, the signed-in ``/mfa`` routes). Defaults to
+        ``Authorization``.
+    TOTP_ISSUER: The issuer authenticator apps show. Defaults to ``cognito-api``.
 """
 
 from __future__ import annotations
@@ -27,15 +32,24 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from . import routes
+from .context import DEFAULT_TOTP_ISSUER, Caller, access_token_from
 from .errors import (
     ApiError,
     BadRequestError,
+    Credential,
     CredentialsInQueryStringError,
     MethodNotAllowedError,
     NotFoundError,
     from_cognito,
 )
-from .events import Request, error_response, json_body, json_response, parse_request
+from .events import (
+    Request,
+    empty_response,
+    error_response,
+    json_body,
+    json_response,
+    parse_request,
+)
 from .validation import SchemaValidationError, validate
 
 if TYPE_CHECKING:
@@ -92,15 +106,16 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     request_id = str(getattr(context, "aws_request_id", "") or "")
     failure: dict[str, str] = {}
     error: ApiError | None = None
+    dispatch = _Dispatch()
     try:
         request = parse_request(event)
         request_id = request_id or request.request_id or "unknown"
-        status, payload = _dispatch(request)
-        response = json_response(status, payload)
+        status, payload = dispatch(request)
+        response = json_response(status, payload) if payload is not None else empty_response(status)
     except ApiError as api_error:
         error = api_error
     except Exception as unexpected:  # every failure must become a response
-        error = from_cognito(unexpected, request_id or "unknown")
+        error = from_cognito(unexpected, request_id or "unknown", dispatch.credential)
         failure = _describe_failure(unexpected)
     if error is not None:
         response = error_response(error)
@@ -108,21 +123,47 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return response
 
 
-def _dispatch(request: Request) -> tuple[int, dict[str, Any]]:
-    # Before anything else, so a password sent in a URL is not even read.
-    if request.query:
-        raise CredentialsInQueryStringError()
-    route = routes.ROUTES.get(request.resource)
-    if route is None:
-        raise NotFoundError()
-    if request.method != "POST":
-        raise MethodNotAllowedError()
-    body = json_body(request)
-    try:
-        validate(body, route.schema)
-    except SchemaValidationError as invalid:
-        raise BadRequestError(str(invalid)) from None
-    return route.status, route.function(_cognito, _settings(), body)
+class _Dispatch:
+    """Routes one request; remembers the credential its Cognito calls used."""
+
+    def __init__(self) -> None:
+        self.credential: Credential = "password"
+
+    def __call__(self, request: Request) -> tuple[int, dict[str, Any] | None]:
+        # Before anything else, so a password sent in a URL is not even read.
+        if request.query:
+            raise CredentialsInQueryStringError()
+        route = _routes().get(request.resource)
+        if route is None:
+            raise NotFoundError()
+        if request.method != "POST":
+            raise MethodNotAllowedError()
+        body = json_body(request)
+        try:
+            validate(body, route.schema)
+        except SchemaValidationError as invalid:
+            raise BadRequestError(str(invalid)) from None
+        self.credential = route.credential_for(body)
+        caller = Caller(access_token_from(request.headers, _token_header()))
+        return route.status, route.function(_cognito, _settings(), body, caller)
+
+
+#: Each flow's route table, built on first use.
+_ROUTE_TABLES: dict[str, dict[str, routes.Route]] = {}
+
+
+def _routes() -> dict[str, routes.Route]:
+    flow = os.environ.get("SIGN_UP_FLOW", "").strip().upper() or "ADMIN_CREATE"
+    if flow not in _ROUTE_TABLES:
+        try:
+            _ROUTE_TABLES[flow] = routes.routes_for(flow)
+        except KeyError:
+            raise MissingSettingError("SIGN_UP_FLOW must be ADMIN_CREATE or SELF_SERVICE") from None
+    return _ROUTE_TABLES[flow]
+
+
+def _token_header() -> str:
+    return os.environ.get("TOKEN_HEADER", "").strip() or "Authorization"
 
 
 class MissingSettingError(RuntimeError):
@@ -136,7 +177,9 @@ def _settings() -> routes.Settings:
     if missing:
         raise MissingSettingError(f"not set: {', '.join(missing)}")
     return routes.Settings(
-        user_pool_id=os.environ["USER_POOL_ID"], client_id=os.environ["USER_POOL_CLIENT_ID"]
+        user_pool_id=os.environ["USER_POOL_ID"],
+        client_id=os.environ["USER_POOL_CLIENT_ID"],
+        totp_issuer=os.environ.get("TOTP_ISSUER", "").strip() or DEFAULT_TOTP_ISSUER,
     )
 
 

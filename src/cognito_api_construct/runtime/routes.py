@@ -1,19 +1,22 @@
-"""One plain function per auth route: a validated body in, a JSON payload out.
+"""One plain function per auth route, and the route table of each sign-up flow.
 
-Each function takes the Cognito client and the settings as arguments, so tests can hand
-it any client (moto's, or one wrapped in botocore's Stubber). Cognito's exceptions are
-left to propagate: :func:`.errors.from_cognito` is the one place that maps them.
+Each function takes the Cognito client, the settings, the validated body and the caller
+as arguments, so tests can hand it any client (moto's, or one wrapped in botocore's
+Stubber). Cognito's exceptions are left to propagate: :func:`.errors.from_cognito` is
+the one place that maps them. This module holds sign-up and sign-in; the account
+routes (sign-out, passwords) are in :mod:`.account`, the MFA set-up in :mod:`.mfa`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, cast
 
-from .contract import REQUEST_SCHEMAS
-from .errors import BadRequestError
+from . import account, mfa
+from .context import Caller, Payload, Settings
+from .contract import REQUEST_SCHEMAS, request_schemas
+from .errors import BadRequestError, Credential
 from .validation import SchemaValidationError, validate
 
 if TYPE_CHECKING:
@@ -23,42 +26,49 @@ else:
     CognitoIdentityProviderClient = Any
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Where the auth routes point, read from the Lambda environment.
+__all__ = ["Caller", "Route", "Settings", "routes_for"]
 
-    Attributes:
-        user_pool_id: The user pool new users are created in (``USER_POOL_ID``).
-        client_id: The app client users sign in with (``USER_POOL_CLIENT_ID``).
-    """
-
-    user_pool_id: str
-    client_id: str
-
-
-Payload = dict[str, Any]
-RouteFunction = Callable[[CognitoIdentityProviderClient, Settings, Payload], Payload]
+RouteFunction = Callable[[CognitoIdentityProviderClient, Settings, Payload, Caller], Payload | None]
+#: The credential of the MFA routes depends on the body: a session during sign-in,
+#: the access token for a signed-in user.
+SESSION_OR_ACCESS_TOKEN: Final = "session_or_access_token"  # noqa: S105 - a name
 
 
 class Route(NamedTuple):
-    """An auth route: the schema of its body, its function, its success status."""
+    """An auth route: its body schema, function, success status and credential.
+
+    ``credential`` says what authenticates its Cognito calls, so that a refused one
+    gets its own error; a function returning None answers with an empty body.
+    """
 
     schema: dict[str, Any]
     function: RouteFunction
     status: int
+    credential: Credential | Literal["session_or_access_token"] = "password"
+
+    def credential_for(self, body: Payload) -> Credential:
+        """The credential this request uses (the MFA routes decide by the body)."""
+        if self.credential == SESSION_OR_ACCESS_TOKEN:
+            return "session" if body.get("session") else "access_token"
+        return self.credential
 
 
 class UnexpectedCognitoResponseError(RuntimeError):
     """Cognito answered with neither tokens nor a challenge."""
 
 
-def sign_up(cognito: CognitoIdentityProviderClient, settings: Settings, body: Payload) -> Payload:
+def sign_up(
+    cognito: CognitoIdentityProviderClient, settings: Settings, body: Payload, caller: Caller
+) -> Payload:
     """Create a user with a temporary password; the first sign-in must replace it.
+
+    ``POST /signup`` of the ``ADMIN_CREATE`` flow.
 
     Args:
         cognito: A ``cognito-idp`` client.
         settings: The user pool to create the user in.
         body: ``{"username", "email", "temporary_password"}``, already validated.
+        caller: Unused: anyone may call it (see the README's "Who can sign up").
 
     Returns:
         ``{"username", "user_status"}``, the status as Cognito reports it
@@ -80,13 +90,16 @@ def sign_up(cognito: CognitoIdentityProviderClient, settings: Settings, body: Pa
     }
 
 
-def sign_in(cognito: CognitoIdentityProviderClient, settings: Settings, body: Payload) -> Payload:
+def sign_in(
+    cognito: CognitoIdentityProviderClient, settings: Settings, body: Payload, caller: Caller
+) -> Payload:
     """Sign in with a username and password (``/auth`` and ``/login``).
 
     Args:
         cognito: A ``cognito-idp`` client.
         settings: The app client to sign in with.
         body: ``{"username", "password"}``, already validated.
+        caller: Unused: the password is the credential.
 
     Returns:
         Tokens, or the challenge to answer on ``/challenge``.
@@ -100,15 +113,21 @@ def sign_in(cognito: CognitoIdentityProviderClient, settings: Settings, body: Pa
 
 
 def answer_challenge(
-    cognito: CognitoIdentityProviderClient, settings: Settings, body: Payload
+    cognito: CognitoIdentityProviderClient, settings: Settings, body: Payload, caller: Caller
 ) -> Payload:
     """Answer a sign-in challenge, e.g. NEW_PASSWORD_REQUIRED after ``/signup``.
+
+    Every challenge passes through as Cognito names it: ``NEW_PASSWORD_REQUIRED``
+    (``NEW_PASSWORD`` and any required ``userAttributes.<name>``), ``MFA_SETUP`` (with
+    the session ``/mfa/verify`` returned), ``SOFTWARE_TOKEN_MFA``, ``SMS_MFA``,
+    ``SELECT_MFA_TYPE`` (``ANSWER``)...
 
     Args:
         cognito: A ``cognito-idp`` client.
         settings: The app client the sign-in started with.
         body: ``{"challenge_name", "session", "challenge_responses"}``, already
             validated; ``challenge_responses`` may be a JSON-encoded string.
+        caller: Unused: the session is the credential.
 
     Returns:
         Tokens, or the next challenge (any challenge Cognito asks passes through).
@@ -125,6 +144,113 @@ def answer_challenge(
         ChallengeResponses=responses,
     )
     return _tokens_or_challenge(cast("Mapping[str, Any]", response))
+
+
+def refresh(
+    cognito: CognitoIdentityProviderClient, settings: Settings, body: Payload, caller: Caller
+) -> Payload:
+    """Trade a refresh token for new id and access tokens (``/refresh``).
+
+    Args:
+        cognito: A ``cognito-idp`` client.
+        settings: The app client the tokens were issued to.
+        body: ``{"refresh_token"}``, already validated.
+        caller: Unused: the refresh token is the credential.
+
+    Returns:
+        Tokens; ``refresh_token`` is the new one when the app client rotates refresh
+        tokens, otherwise null (keep using the one you have).
+    """
+    response = cognito.initiate_auth(
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        ClientId=settings.client_id,
+        AuthParameters={"REFRESH_TOKEN": body["refresh_token"]},
+    )
+    return _tokens_or_challenge(cast("Mapping[str, Any]", response))
+
+
+def self_sign_up(
+    cognito: CognitoIdentityProviderClient, settings: Settings, body: Payload, caller: Caller
+) -> Payload:
+    """Register a user who chose their password; Cognito sends them a code.
+
+    ``POST /signup`` of the ``SELF_SERVICE`` flow.
+
+    Args:
+        cognito: A ``cognito-idp`` client.
+        settings: The app client to sign up with.
+        body: ``{"username", "email", "password"}``, already validated.
+        caller: Unused: anyone may sign up.
+
+    Returns:
+        ``{"user_confirmed", "delivery"}``: whether the account is usable already (a
+        pre sign-up trigger can confirm it) and where the code went
+        (``{"destination", "medium", "attribute"}``, the destination masked), or null.
+    """
+    response = cognito.sign_up(
+        ClientId=settings.client_id,
+        Username=body["username"],
+        Password=body["password"],
+        UserAttributes=[{"Name": "email", "Value": body["email"]}],
+    )
+    return {
+        "user_confirmed": bool(response.get("UserConfirmed")),
+        "delivery": _delivery(response.get("CodeDeliveryDetails")),
+    }
+
+
+def confirm_sign_up(
+    cognito: CognitoIdentityProviderClient, settings: Settings, body: Payload, caller: Caller
+) -> Payload:
+    """Confirm a self-service account with the code Cognito sent (``/signup/confirm``).
+
+    Args:
+        cognito: A ``cognito-idp`` client.
+        settings: The app client the user signed up with.
+        body: ``{"username", "code"}``, already validated.
+        caller: Unused: the code is the credential.
+
+    Returns:
+        ``{"user_confirmed": true}``.
+    """
+    cognito.confirm_sign_up(
+        ClientId=settings.client_id,
+        Username=body["username"],
+        ConfirmationCode=body["code"],
+    )
+    return {"user_confirmed": True}
+
+
+def resend_confirmation_code(
+    cognito: CognitoIdentityProviderClient, settings: Settings, body: Payload, caller: Caller
+) -> Payload:
+    """Send a new sign-up code (``/signup/resend``): one answer whether the user exists.
+
+    Args:
+        cognito: A ``cognito-idp`` client.
+        settings: The app client the user signed up with.
+        body: ``{"username"}``, already validated.
+        caller: Unused.
+
+    Returns:
+        The same body for every username (see :func:`.account.send_code_uniformly`).
+    """
+    return account.send_code_uniformly(
+        lambda: cognito.resend_confirmation_code(
+            ClientId=settings.client_id, Username=body["username"]
+        ),
+        account.CODE_SENT_IF_UNCONFIRMED,
+    )
+
+
+def _delivery(details: Mapping[str, Any] | None) -> dict[str, str] | None:
+    if not details:
+        return None
+    return {
+        "destination": str(details.get("Destination", "")),
+        "medium": str(details.get("DeliveryMedium", "")),
+        "attribute": str(details.get("AttributeName", "")),
+    }
 
 
 def challenge_responses(value: dict[str, Any] | str) -> dict[str, str]:
@@ -179,11 +305,48 @@ def _tokens_or_challenge(response: Mapping[str, Any]) -> Payload:
     raise UnexpectedCognitoResponseError("neither AuthenticationResult nor ChallengeName")
 
 
-#: The auth routes by API Gateway resource path; all of them are POST.
-ROUTES: dict[str, Route] = {
-    "/signup": Route(REQUEST_SCHEMAS["signup"], sign_up, 201),
-    "/auth": Route(REQUEST_SCHEMAS["auth"], sign_in, 200),
+_FUNCTIONS: Final[dict[str, tuple[RouteFunction, int, Credential | str]]] = {
+    "auth": (sign_in, 200, "password"),
     # The name the original clients call.
-    "/login": Route(REQUEST_SCHEMAS["login"], sign_in, 200),
-    "/challenge": Route(REQUEST_SCHEMAS["challenge"], answer_challenge, 200),
+    "login": (sign_in, 200, "password"),
+    "challenge": (answer_challenge, 200, "session"),
+    "refresh": (refresh, 200, "refresh_token"),
+    "signout": (account.sign_out, 204, "access_token"),
+    "password/forgot": (account.forgot_password, 202, "password"),
+    "password/confirm": (account.confirm_forgot_password, 200, "password"),
+    "password/change": (account.change_password, 200, "access_token"),
+    "mfa/setup": (mfa.set_up_totp, 200, SESSION_OR_ACCESS_TOKEN),
+    "mfa/verify": (mfa.verify_totp, 200, SESSION_OR_ACCESS_TOKEN),
+    "signup/confirm": (confirm_sign_up, 200, "password"),
+    "signup/resend": (resend_confirmation_code, 202, "password"),
 }
+_SIGN_UP: Final[dict[str, RouteFunction]] = {
+    "ADMIN_CREATE": sign_up,
+    "SELF_SERVICE": self_sign_up,
+}
+
+
+def routes_for(flow: str) -> dict[str, Route]:
+    """The auth routes of a sign-up flow by API Gateway resource path, all POST.
+
+    Args:
+        flow: ``"ADMIN_CREATE"`` or ``"SELF_SERVICE"`` (``SIGN_UP_FLOW``).
+
+    Returns:
+        ``{"/signup": Route(...), "/auth": ...}`` with the contract's schemas.
+
+    Raises:
+        KeyError: For an unknown flow.
+    """
+    table: dict[str, Route] = {}
+    for path, schema in request_schemas(flow).items():
+        if path == "signup":
+            table["/signup"] = Route(schema, _SIGN_UP[flow], 201)
+            continue
+        function, status, credential = _FUNCTIONS[path]
+        table[f"/{path}"] = Route(schema, function, status, cast("Credential", credential))
+    return table
+
+
+#: The ADMIN_CREATE flow's routes, the default.
+ROUTES: Final[dict[str, Route]] = routes_for("ADMIN_CREATE")

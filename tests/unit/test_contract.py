@@ -1,0 +1,124 @@
+"""The route contract: routes per flow, reserved segments, the token routes, the issuer URI."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from runtime.context import Caller, access_token_from
+from runtime.contract import (
+    ACCESS_TOKEN_ROUTES,
+    ADMIN_CREATE_ROUTES,
+    RESERVED_SEGMENTS,
+    ROUTES_BY_FLOW,
+    request_schemas,
+)
+from runtime.errors import MissingTokenError
+from runtime.mfa import otpauth_uri
+from runtime.routes import routes_for
+from runtime.validation import SchemaValidationError, validate
+
+
+def test_each_flow_has_a_schema_and_a_function_for_every_route():
+    # given / when / then
+    for flow, routes in ROUTES_BY_FLOW.items():
+        schemas = request_schemas(flow)
+        table = routes_for(flow)
+        assert list(schemas) == list(routes)
+        assert set(table) == {f"/{route}" for route in routes}
+        assert all(table[f"/{r}"].schema is schemas[r] for r in routes)
+
+
+def test_self_service_only_routes_and_signup_bodies_differ_by_flow():
+    # given
+    admin, self_service = request_schemas("ADMIN_CREATE"), request_schemas("SELF_SERVICE")
+
+    # then
+    assert set(self_service) - set(admin) == {"signup/confirm", "signup/resend"}
+    assert "temporary_password" in admin["signup"]["required"]
+    assert "password" in self_service["signup"]["required"]
+    assert ROUTES_BY_FLOW["ADMIN_CREATE"] == ADMIN_CREATE_ROUTES
+
+
+def test_reserved_segments_cover_every_route_of_every_flow():
+    # given / when / then
+    assert {
+        "signup", "auth", "login", "challenge", "refresh", "signout", "password", "mfa"
+    } == RESERVED_SEGMENTS  # fmt: skip
+    assert set(ADMIN_CREATE_ROUTES) >= ACCESS_TOKEN_ROUTES
+
+
+@pytest.mark.parametrize(
+    ("route", "body"),
+    [
+        ("refresh", {"refresh_token": "r" * 2000}),
+        ("signout", {}),
+        ("signout", {"refresh_token": "r"}),
+        ("password/forgot", {"username": "ana"}),
+        ("password/confirm", {"username": "ana", "code": "123456", "new_password": "x"}),
+        ("password/change", {"old_password": "a", "new_password": "b"}),
+        ("mfa/setup", {}),
+        ("mfa/setup", {"session": "s" * 20, "username": "ana"}),
+        ("mfa/verify", {"code": "012345"}),
+        ("mfa/verify", {"session": "s" * 20, "code": "012345"}),
+    ],
+)
+def test_lifecycle_schemas_accept_valid_bodies(route, body):
+    # when / then
+    validate(body, request_schemas("SELF_SERVICE")[route])
+
+
+@pytest.mark.parametrize(
+    ("route", "body"),
+    [
+        ("refresh", {"refresh_token": "r" * 8193}),
+        ("signout", {"access_token": "t"}),
+        ("password/forgot", {"username": "a b"}),
+        ("password/confirm", {"username": "ana", "code": "1 2", "new_password": "x"}),
+        ("mfa/setup", {"session": "short"}),
+        ("mfa/verify", {"session": "s" * 20}),
+        ("mfa/verify", {"code": "12345678"}),
+        ("signup/confirm", {"username": "ana"}),
+        ("signup", {"username": "ana", "email": "a@b", "temporary_password": "x"}),
+    ],
+)
+def test_lifecycle_schemas_refuse_invalid_bodies(route, body):
+    # when / then
+    with pytest.raises(SchemaValidationError):
+        validate(body, request_schemas("SELF_SERVICE")[route])
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"authorization": "abc.def.ghi"}, "abc.def.ghi"),
+        ({"authorization": "Bearer abc.def.ghi"}, "abc.def.ghi"),
+        ({"authorization": "BEARER   abc.def.ghi  "}, "abc.def.ghi"),
+        ({"authorization": "Bearer"}, None),
+        ({"authorization": ""}, None),
+        ({}, None),
+        ({"x-other": "abc"}, None),
+    ],
+)
+def test_access_token_is_read_from_the_token_header(headers, expected):
+    # when / then (header names arrive lower-cased; the setting may be in any case)
+    assert access_token_from(headers, "Authorization") == expected
+
+
+def test_a_caller_without_a_token_is_refused():
+    # when / then
+    with pytest.raises(MissingTokenError):
+        Caller().require_access_token()
+    assert Caller("tok").require_access_token() == "tok"
+    assert "tok" not in repr(Caller("tok"))
+
+
+def test_otpauth_uri_encodes_every_part():
+    # given an issuer and a label with characters that need encoding
+    # when
+    uri = otpauth_uri("Acme & Co", "ana@example.com", "JBSWY3DPEHPK3PXP")
+
+    # then
+    parts = urlsplit(uri)
+    assert uri.startswith("otpauth://totp/Acme%20%26%20Co:ana%40example.com?")
+    assert parse_qs(parts.query) == {"secret": ["JBSWY3DPEHPK3PXP"], "issuer": ["Acme & Co"]}
