@@ -8,13 +8,10 @@ once moto is active; tests then call the real entry point, ``handler(event, cont
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
-import sys
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -22,32 +19,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-#: The Lambda asset's root: the function imports ``runtime.handler`` from here.
-ASSET_ROOT = Path(__file__).resolve().parents[2] / "src" / "cognito_api_construct"
+from runtime_asset import import_runtime_as_deployed
 
-
-def _import_runtime_as_deployed() -> None:
-    """Register the runtime package under the name Lambda imports it by, ``runtime``.
-
-    Tests then exercise the asset exactly as deployed (relative imports, nothing from
-    the construct side) and never load aws_cdk through the package's ``__init__``.
-    """
-    package = ASSET_ROOT / "runtime"
-    loaded = sys.modules.get("runtime")
-    if loaded is not None:
-        assert list(getattr(loaded, "__path__", [])) == [str(package)], loaded
-        return
-    spec = importlib.util.spec_from_file_location(
-        "runtime", package / "__init__.py", submodule_search_locations=[str(package)]
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["runtime"] = module
-    spec.loader.exec_module(module)
-
-
-_import_runtime_as_deployed()
+import_runtime_as_deployed()
 
 #: Satisfies the pool's policy below (length 12, all four character classes).
 TEMPORARY_PASSWORD = "Temp-Passw0rd!x"

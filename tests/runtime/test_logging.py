@@ -9,12 +9,12 @@ import subprocess
 import sys
 import textwrap
 import uuid
-from pathlib import Path
 
 import pytest
 
+from runtime_asset import ASSET_ROOT
+
 AUTH_LOGGER = "cognito_api_construct.auth"
-ASSET_ROOT = Path(__file__).resolve().parents[2] / "src" / "cognito_api_construct"
 
 
 def auth_lines(caplog: pytest.LogCaptureFixture) -> list[dict]:
