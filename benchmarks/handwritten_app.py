@@ -2,7 +2,8 @@
 
 Same resources as examples/gpt_app: user pool + app client, REST API with access
 logs, a Cognito authorizer on the ``Auth`` header, the auth Lambda (the same asset)
-behind four POST routes with request models, and the gpt Lambda behind a protected
+behind the same eleven POST routes (sign-up, sign-in, challenge, refresh, sign-out,
+passwords, MFA) with request models, and the gpt Lambda behind a protected
 ``POST /gpt`` with its secret. Run it like the example: ``CDK_OUTDIR=... python
 handwritten_app.py``.
 """
@@ -20,54 +21,15 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 
+from cognito_api_construct.runtime.contract import request_schemas
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = ROOT / "src" / "cognito_api_construct"
 EXAMPLE_DIR = ROOT / "examples" / "gpt_app"
 
-STRING = apigateway.JsonSchemaType.STRING
-USERNAME = apigateway.JsonSchema(type=STRING, min_length=1, max_length=128, pattern=r"^[^\s]+$")
-PASSWORD = apigateway.JsonSchema(type=STRING, min_length=1, max_length=256)
-MODELS = {
-    "signup": apigateway.JsonSchema(
-        schema=apigateway.JsonSchemaVersion.DRAFT4,
-        type=apigateway.JsonSchemaType.OBJECT,
-        required=["username", "email", "temporary_password"],
-        properties={
-            "username": USERNAME,
-            "email": apigateway.JsonSchema(
-                type=STRING, min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$"
-            ),
-            "temporary_password": PASSWORD,
-        },
-        additional_properties=False,
-    ),
-    "auth": apigateway.JsonSchema(
-        schema=apigateway.JsonSchemaVersion.DRAFT4,
-        type=apigateway.JsonSchemaType.OBJECT,
-        required=["username", "password"],
-        properties={"username": USERNAME, "password": PASSWORD},
-        additional_properties=False,
-    ),
-    "challenge": apigateway.JsonSchema(
-        schema=apigateway.JsonSchemaVersion.DRAFT4,
-        type=apigateway.JsonSchemaType.OBJECT,
-        required=["challenge_name", "session", "challenge_responses"],
-        properties={
-            "challenge_name": apigateway.JsonSchema(
-                type=STRING, min_length=1, max_length=64, pattern=r"^[A-Z_]+$"
-            ),
-            "session": apigateway.JsonSchema(type=STRING, min_length=20, max_length=2048),
-            "challenge_responses": apigateway.JsonSchema(
-                type=[apigateway.JsonSchemaType.OBJECT, STRING],
-                max_length=8192,
-                max_properties=32,
-                additional_properties=apigateway.JsonSchema(type=STRING, max_length=2048),
-            ),
-        },
-        additional_properties=False,
-    ),
-}
-MODELS["login"] = MODELS["auth"]
+#: The same request schemas the construct uses (plain dictionaries: importing them does
+#: not load the construct). A hand-written app would paste them; the synth cost is alike.
+SCHEMAS = request_schemas("ADMIN_CREATE")
 
 
 class HandwrittenStack(cdk.Stack):
@@ -124,9 +86,9 @@ class HandwrittenStack(cdk.Stack):
                 ),
                 method_options={
                     f"/{path}/POST": apigateway.MethodDeploymentOptions(
-                        throttling_rate_limit=10, throttling_burst_limit=20
+                        throttling_rate_limit=20, throttling_burst_limit=40
                     )
-                    for path in MODELS
+                    for path in SCHEMAS
                 },
             ),
         )
@@ -151,11 +113,7 @@ class HandwrittenStack(cdk.Stack):
         )
         auth_role.add_to_policy(
             iam.PolicyStatement(
-                actions=[
-                    "cognito-idp:AdminCreateUser",
-                    "cognito-idp:AdminInitiateAuth",
-                    "cognito-idp:AdminRespondToAuthChallenge",
-                ],
+                actions=["cognito-idp:AdminCreateUser"],
                 resources=[pool.user_pool_arn],
             )
         )
@@ -173,23 +131,35 @@ class HandwrittenStack(cdk.Stack):
             ),
             role=auth_role,
             log_group=auth_logs,
-            timeout=cdk.Duration.seconds(10),
+            timeout=cdk.Duration.seconds(20),
             environment={
                 "USER_POOL_ID": pool.user_pool_id,
                 "USER_POOL_CLIENT_ID": client.user_pool_client_id,
                 "LOG_LEVEL": "INFO",
             },
         )
-        integration = apigateway.LambdaIntegration(auth_function)
-        for path, schema in MODELS.items():
-            model = api.add_model(
-                f"{path.capitalize()}Model", content_type="application/json", schema=schema
+        integration = apigateway.LambdaIntegration(auth_function, allow_test_invoke=False)
+        for path, schema in SCHEMAS.items():
+            name = "".join(part.capitalize() for part in path.split("/"))
+            model = apigateway.CfnModel(
+                self,
+                f"{name}Model",
+                rest_api_id=api.rest_api_id,
+                content_type="application/json",
+                schema=schema,
             )
-            api.root.add_resource(path).add_method(
+            resource: apigateway.IResource = api.root
+            for part in path.split("/"):
+                resource = resource.get_resource(part) or resource.add_resource(part)
+            resource.add_method(
                 "POST",
                 integration,
                 request_validator=validator,
-                request_models={"application/json": model},
+                request_models={
+                    "application/json": apigateway.Model.from_model_name(
+                        self, f"{name}ModelRef", model.ref
+                    )
+                },
             )
 
         authorizer = apigateway.CognitoUserPoolsAuthorizer(
@@ -232,7 +202,7 @@ class HandwrittenStack(cdk.Stack):
         )
         api.root.add_resource("gpt").add_method(
             "POST",
-            apigateway.LambdaIntegration(gpt_function),
+            apigateway.LambdaIntegration(gpt_function, allow_test_invoke=False),
             authorizer=authorizer,
             authorization_type=apigateway.AuthorizationType.COGNITO,
         )
