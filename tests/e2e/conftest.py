@@ -1,11 +1,18 @@
 """Fixtures of the emulator's end-to-end tests: a running LocalApi and real Cognito tokens.
 
 The tiny cloud assembly in fixtures/ is hand-written in the shape ``app.synth()``
-produces; its handlers let each test prove one behaviour from the outside.
+produces; its handlers let each test prove one behaviour from the outside. The CDK apps
+(examples/gpt_app, apps/*) are served once per session, so every test file of a worker
+shares one emulator per app (``make test`` runs ``-n 2 --dist loadfile``: each worker
+serves its own), and synthesized once per run, shared by the workers: a synth costs
+seconds of both cores (FACTS.md), a start of the emulator about one. Tests that share an
+app create their own users with unique names.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +25,7 @@ from cognito_api_construct.local.synth import read_app_command, synthesize
 from .helpers import SECRET_VALUE, TINY_ASSEMBLY, sign_in
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "gpt_app"
+APPS = Path(__file__).parent / "apps"
 API_KEY = "sk-local-test-key"
 
 
@@ -61,12 +69,46 @@ def upstream(make_httpserver: Any) -> Any:
     return make_httpserver
 
 
+def _assembly(app: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``app`` synthesized with its cdk.json command, once per test run.
+
+    Under xdist each worker's temporary folder sits in the run's own: the first worker
+    to need the app synthesizes it there under a lock, the others wait and reuse it.
+    Without xdist the parent folder outlives the run, so the session's own is used.
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out_dir, done = shared / f"{app.name}.out", shared / f"{app.name}.synthesized"
+    with (shared / f"{app.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            synthesize(read_app_command(app), app, out_dir)
+            done.touch()
+    return out_dir
+
+
 @pytest.fixture(scope="session")
 def gpt_api(tmp_path_factory: pytest.TempPathFactory, upstream: Any) -> Iterator[LocalApi]:
-    """examples/gpt_app, synthesized once per session and served against ``upstream``."""
-    out_dir = synthesize(read_app_command(EXAMPLE), EXAMPLE, tmp_path_factory.mktemp("gpt_out"))
+    """examples/gpt_app, served once per session against ``upstream``."""
     api = LocalApi.from_cdk_out(
-        out_dir, env={"GptFunction.OPENAI_BASE_URL": upstream.url_for("/")}, port=0
+        _assembly(EXAMPLE, tmp_path_factory),
+        env={"GptFunction.OPENAI_BASE_URL": upstream.url_for("/")},
+        port=0,
     )
     with api:
+        yield api
+
+
+@pytest.fixture(scope="session")
+def strict_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
+    """apps/strict_app (MFA required, header ``X-Api-Token``, stage ``v2``), served once."""
+    with LocalApi.from_cdk_out(_assembly(APPS / "strict_app", tmp_path_factory), port=0) as api:
+        yield api
+
+
+@pytest.fixture(scope="session")
+def self_service_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
+    """apps/self_service_app (``SignUpFlow.SELF_SERVICE``), served once."""
+    assembly = _assembly(APPS / "self_service_app", tmp_path_factory)
+    with LocalApi.from_cdk_out(assembly, port=0) as api:
         yield api

@@ -10,8 +10,6 @@ sign-out here relies on GlobalSignOut alone (``revoke_refresh_token=False``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -23,24 +21,15 @@ from cognito_api_construct.client import (
     TotpSetup,
 )
 from cognito_api_construct.local import LocalApi
-from cognito_api_construct.local.synth import read_app_command, synthesize
 from totp_codes import fresh_totp, wrong_totp
 
 from .helpers import call
 
-APP = Path(__file__).parent / "apps" / "strict_app"
 TEMPORARY = "Tmp-Pass1!word-xx"
 PASSWORD = "N3w-Pass!word-long-1"
 NEWER_PASSWORD = "An0ther-Pass!word-long"
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
-    out_dir = synthesize(read_app_command(APP), APP, tmp_path_factory.mktemp("lifecycle_out"))
-    with LocalApi.from_cdk_out(out_dir, port=0) as local:
-        yield local
 
 
 def _client(api: LocalApi) -> CognitoApiClient:
@@ -69,10 +58,10 @@ def _enrolled_user(api: LocalApi) -> tuple[CognitoApiClient, str, str]:
     return client, name, secrets[0]
 
 
-def test_new_user_sets_up_totp_then_signs_in_with_it(api: LocalApi) -> None:
+def test_new_user_sets_up_totp_then_signs_in_with_it(strict_api: LocalApi) -> None:
     # given a brand-new user who went signup -> auth -> NEW_PASSWORD_REQUIRED ->
     # MFA_SETUP -> /mfa/setup -> /mfa/verify -> tokens
-    client, name, secret = _enrolled_user(api)
+    client, name, secret = _enrolled_user(strict_api)
 
     # when they sign in again and answer the TOTP challenge, wrong then right
     step = client.authenticate(name, PASSWORD)
@@ -93,9 +82,9 @@ def test_new_user_sets_up_totp_then_signs_in_with_it(api: LocalApi) -> None:
     assert reports["user"] == name
 
 
-def test_refresh_then_sign_out_then_refresh_is_refused(api: LocalApi) -> None:
+def test_refresh_then_sign_out_then_refresh_is_refused(strict_api: LocalApi) -> None:
     # given a signed-in user
-    client, name, _ = _enrolled_user(api)
+    client, name, _ = _enrolled_user(strict_api)
     assert client.tokens is not None
     refresh_token = client.tokens.refresh_token
 
@@ -112,13 +101,13 @@ def test_refresh_then_sign_out_then_refresh_is_refused(api: LocalApi) -> None:
     assert (refused.value.status, refused.value.error) == (401, "InvalidRefreshToken")
 
 
-def test_token_routes_read_the_custom_header(api: LocalApi) -> None:
+def test_token_routes_read_the_custom_header(strict_api: LocalApi) -> None:
     # given a signed-in user's access token, sent in the default header instead
-    client, name, _ = _enrolled_user(api)
+    client, name, _ = _enrolled_user(strict_api)
     assert client.tokens is not None
     wrong_header = call(
         "POST",
-        f"{api.url}password/change",
+        f"{strict_api.url}password/change",
         {"old_password": PASSWORD, "new_password": NEWER_PASSWORD},
         headers={"Authorization": client.tokens.access_token},
     )
@@ -133,14 +122,16 @@ def test_token_routes_read_the_custom_header(api: LocalApi) -> None:
     assert isinstance(client.authenticate(name, NEWER_PASSWORD), Challenge)
 
 
-def test_forgot_password_answers_the_same_for_a_real_and_an_unknown_user(api: LocalApi) -> None:
+def test_forgot_password_answers_the_same_for_a_real_and_an_unknown_user(
+    strict_api: LocalApi,
+) -> None:
     # given
-    _, name, _ = _enrolled_user(api)
+    _, name, _ = _enrolled_user(strict_api)
     unknown = f"nobody-{uuid.uuid4().hex[:8]}"
 
     # when
-    real = call("POST", f"{api.url}password/forgot", {"username": name})
-    missing = call("POST", f"{api.url}password/forgot", {"username": unknown})
+    real = call("POST", f"{strict_api.url}password/forgot", {"username": name})
+    missing = call("POST", f"{strict_api.url}password/forgot", {"username": unknown})
 
     # then
     assert real.status == missing.status == 202

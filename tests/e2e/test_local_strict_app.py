@@ -12,19 +12,15 @@ import hashlib
 import hmac
 import struct
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
 from cognito_api_construct.local import LocalApi
-from cognito_api_construct.local.synth import read_app_command, synthesize
 
 from .helpers import call
 
-APP = Path(__file__).parent / "apps" / "strict_app"
 TEMPORARY = "Tmp-Pass1!word-xx"
 PASSWORD = "N3w-Pass!word-long-1"
 
@@ -40,13 +36,6 @@ def totp(secret: str) -> str:
     offset = digest[-1] & 0x0F
     number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return f"{number % 1_000_000:06d}"
-
-
-@pytest.fixture(scope="module")
-def strict_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
-    out_dir = synthesize(read_app_command(APP), APP, tmp_path_factory.mktemp("strict_out"))
-    with LocalApi.from_cdk_out(out_dir, port=0) as api:
-        yield api
 
 
 def _challenge(url: str, name: str, session: str, responses: dict[str, str]) -> Any:

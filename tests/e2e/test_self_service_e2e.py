@@ -1,0 +1,215 @@
+"""The self-service sign-up flow and password reset, with the client, through the emulator.
+
+The app is apps/self_service_app (``SignUpFlow.SELF_SERVICE``, default header and
+policy, a protected ``GET whoami``). The emulator's Cognito is moto, which sends no
+email and accepts any sign-up confirmation code (README, "Fidelity", Cognito row): the
+tests pass an arbitrary code where a user would type the emailed one. The runtime tests
+pin the Cognito calls behind these routes; these prove the routes, models and
+authorizer of the synthesized app answer the contract over HTTP.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from cognito_api_construct.client import CognitoApiClient, CognitoApiError, Tokens
+from cognito_api_construct.local import LocalApi
+
+from .helpers import call, cognito
+
+PASSWORD = "Corr3ct-Horse!Battery"
+NEW_PASSWORD = "N3w-Horse!Battery-staple"
+# moto accepts any sign-up confirmation code (README's fidelity table: "SMS and
+# confirmation codes accept any value"); real Cognito wants the emailed one.
+ANY_CODE = "123456"
+README = Path(__file__).resolve().parents[2] / "README.md"
+# The header moto answers ForgotPassword with: the code it issued, which real Cognito
+# only emails. The auth Lambda receives it and, rightly, never passes it on.
+MOTO_CODE_HEADER = "x-moto-forgot-password-confirmation-code"
+
+pytestmark = pytest.mark.slow
+
+
+def _new_username() -> str:
+    return f"self-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def client(self_service_api: LocalApi) -> CognitoApiClient:
+    return CognitoApiClient(self_service_api.url)
+
+
+def _confirmed_user(client: CognitoApiClient) -> str:
+    """A signed-up and confirmed user with ``PASSWORD``; returns the username."""
+    name = _new_username()
+    client.sign_up(name, f"{name}@example.com", password=PASSWORD)
+    client.confirm_sign_up(name, ANY_CODE)
+    return name
+
+
+def test_sign_up_confirm_then_sign_in_and_call_the_protected_route(
+    client: CognitoApiClient,
+) -> None:
+    # given a new user who signs up with their own password
+    name = _new_username()
+    created = client.sign_up(name, f"{name}@example.com", password=PASSWORD)
+
+    # when they sign in before confirming, confirm, sign in again and call the route
+    with pytest.raises(CognitoApiError) as unconfirmed:
+        client.authenticate(name, PASSWORD)
+    client.confirm_sign_up(name, ANY_CODE)
+    tokens = client.authenticate(name, PASSWORD)
+    whoami = client.request("GET", "whoami")
+
+    # then the account only worked once confirmed, and the id token reaches the route
+    assert (created.username, created.user_status, created.user_confirmed) == (
+        name,
+        "UNCONFIRMED",
+        False,
+    )
+    assert created.delivery is not None
+    assert (created.delivery.medium, created.delivery.attribute) == ("EMAIL", "email")
+    assert f"{name}@example.com" not in created.delivery.destination  # masked
+    assert (unconfirmed.value.status, unconfirmed.value.error) == (403, "UserNotConfirmed")
+    assert isinstance(tokens, Tokens)
+    assert whoami == {"user": name, "path": "/whoami"}
+
+
+def test_sign_up_answers_201_with_the_contracts_body(self_service_api: LocalApi) -> None:
+    # given a new username
+    name = _new_username()
+
+    # when it signs up over plain HTTP
+    reply = call(
+        "POST",
+        f"{self_service_api.url}signup",
+        {"username": name, "email": f"{name}@example.com", "password": PASSWORD},
+    )
+
+    # then the body is exactly the README's
+    assert reply.status == 201
+    body = reply.json()
+    assert body["user_confirmed"] is False
+    assert set(body["delivery"]) == {"destination", "medium", "attribute"}
+    assert (body["delivery"]["medium"], body["delivery"]["attribute"]) == ("EMAIL", "email")
+
+
+def test_confirm_for_an_unknown_user_answers_like_a_wrong_code(client: CognitoApiClient) -> None:
+    # given a username nobody signed up with
+    unknown = _new_username()
+
+    # when it is confirmed
+    with pytest.raises(CognitoApiError) as refused:
+        client.confirm_sign_up(unknown, ANY_CODE)
+
+    # then the answer is a wrong code's, which says nothing about who has an account
+    assert (refused.value.status, refused.value.error) == (400, "CodeMismatch")
+
+
+def test_confirm_without_a_code_is_refused_by_the_gateway_model(
+    self_service_api: LocalApi,
+) -> None:
+    # given a user waiting for confirmation
+    name = _new_username()
+    CognitoApiClient(self_service_api.url).sign_up(name, f"{name}@example.com", password=PASSWORD)
+
+    # when /signup/confirm is posted without its code
+    reply = call("POST", f"{self_service_api.url}signup/confirm", {"username": name})
+
+    # then the model refuses it and the account stays unconfirmed
+    assert reply.status == 400
+    assert reply.json()["error"] == "InvalidRequestBody"
+    user = cognito(self_service_api).admin_get_user(
+        UserPoolId=self_service_api.user_pool_id, Username=name
+    )
+    assert user["UserStatus"] == "UNCONFIRMED"
+
+
+def test_the_admin_create_body_is_refused_by_the_gateway_model(
+    self_service_api: LocalApi,
+) -> None:
+    # given the ADMIN_CREATE flow's body, with a temporary password
+    name = _new_username()
+    body = {"username": name, "email": f"{name}@example.com", "temporary_password": PASSWORD}
+
+    # when it is posted to this app's /signup
+    reply = call("POST", f"{self_service_api.url}signup", body)
+
+    # then the SELF_SERVICE model refuses it before the Lambda: no user was created
+    assert reply.status == 400
+    assert reply.json()["error"] == "InvalidRequestBody"
+    users = cognito(self_service_api).list_users(
+        UserPoolId=self_service_api.user_pool_id, Filter=f'username = "{name}"'
+    )
+    assert users["Users"] == []
+
+
+def test_resend_answers_500_locally_as_the_fidelity_table_says(client: CognitoApiClient) -> None:
+    # given a user waiting for confirmation; moto has no ResendConfirmationCode, so the
+    # route's Cognito behaviour is tested in tests/runtime with botocore's Stubber
+    name = _new_username()
+    client.sign_up(name, f"{name}@example.com", password=PASSWORD)
+
+    # when they ask for a new code through the emulator
+    with pytest.raises(CognitoApiError) as failure:
+        client.resend_confirmation_code(name)
+
+    # then the route exists and fails in the stable shape, with no exception text, and
+    # the README says so (update both if the emulator gains the call)
+    assert (failure.value.status, failure.value.error) == (500, "InternalError")
+    assert failure.value.message.startswith("Internal error. Request id: ")
+    assert "NotImplemented" not in failure.value.message
+    fidelity = README.read_text().split("### Fidelity", 1)[1].split("\n## ", 1)[0]
+    assert "no ResendConfirmationCode" in fidelity
+    assert "`/signup/resend` answer 500 locally" in fidelity
+
+
+def _code_from_moto(api: LocalApi, username: str) -> str:
+    """The reset code a user would read in their email, from moto's response header.
+
+    ForgotPassword called directly issues a new code and replaces the one the API asked
+    for, as a second request to Cognito would.
+    """
+    answer = cognito(api).forgot_password(ClientId=api.client_id, Username=username)
+    return str(answer["ResponseMetadata"]["HTTPHeaders"][MOTO_CODE_HEADER])
+
+
+def test_forgot_then_confirm_with_the_code_replaces_the_password(
+    self_service_api: LocalApi, client: CognitoApiClient
+) -> None:
+    # given a confirmed user (so their email is verified) who forgot their password
+    name = _confirmed_user(client)
+    client.forgot_password(name)
+    code = _code_from_moto(self_service_api, name)
+
+    # when they send a wrong code, then the right one with a new password
+    with pytest.raises(CognitoApiError) as wrong:
+        # moto checks a code only when it has its own "moto-confirmation-code:" prefix,
+        # and answers a mismatch with ExpiredCodeException (real Cognito: CodeMismatch)
+        client.confirm_forgot_password(name, f"{code}0", NEW_PASSWORD)
+    client.confirm_forgot_password(name, code, NEW_PASSWORD)
+
+    # then the wrong code was a 400, and only the new password signs in
+    assert code.startswith("moto-confirmation-code:")
+    assert (wrong.value.status, wrong.value.error) == (400, "ExpiredCode")
+    with pytest.raises(CognitoApiError) as old:
+        client.authenticate(name, PASSWORD)
+    assert (old.value.status, old.value.error) == (401, "NotAuthorized")
+    assert isinstance(client.authenticate(name, NEW_PASSWORD), Tokens)
+
+
+def test_forgot_password_never_exposes_the_code(self_service_api: LocalApi) -> None:
+    # given a confirmed user
+    name = _confirmed_user(CognitoApiClient(self_service_api.url))
+
+    # when they ask for a reset code through the API
+    reply = call("POST", f"{self_service_api.url}password/forgot", {"username": name})
+
+    # then the answer is the uniform 202, without moto's code in a header or the body
+    assert reply.status == 202
+    assert set(reply.json()) == {"message"}
+    assert MOTO_CODE_HEADER not in {header.lower() for header in reply.headers}
+    assert b"moto-confirmation-code" not in reply.body
