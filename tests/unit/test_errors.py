@@ -40,6 +40,7 @@ def client_error(
         ("ExpiredCodeException", "RespondToAuthChallenge", 401, "InvalidSession"),
         ("ExpiredCodeException", "ConfirmSignUp", 400, "ExpiredCode"),
         ("TooManyRequestsException", "InitiateAuth", 429, "TooManyRequests"),
+        ("ThrottlingException", "InitiateAuth", 429, "TooManyRequests"),
         ("LimitExceededException", "AdminCreateUser", 429, "TooManyRequests"),
         ("InternalErrorException", "InitiateAuth", 500, "InternalError"),
         ("ResourceNotFoundException", "InitiateAuth", 500, "InternalError"),

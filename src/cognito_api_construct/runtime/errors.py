@@ -232,6 +232,8 @@ _BY_CODE: dict[str, type[ApiError]] = {
     "ExpiredCodeException": ExpiredCodeError,
     "TooManyRequestsException": TooManyRequestsError,
     "LimitExceededException": TooManyRequestsError,
+    # AWS's common throttling code, which any service endpoint may answer.
+    "ThrottlingException": TooManyRequestsError,
     "TooManyFailedAttemptsException": TooManyRequestsError,
 }
 
