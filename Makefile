@@ -13,7 +13,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo serve test lint typecheck unit package bench clean venv
+.PHONY: demo serve test lint typecheck unit package bench proof clean venv
 
 venv: $(STAMP)
 
@@ -58,6 +58,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/cold_start.py
 	$(BIN)/python benchmarks/synth.py
 	$(BIN)/python benchmarks/emulator.py
+
+## proof: heavier fuzzing, 32x50-user load, faults, log hygiene, emulator benchmark; a summary table
+proof: $(STAMP)
+	$(BIN)/python scripts/proof.py
 
 clean:
 	rm -rf $(VENV) dist build cdk.out examples/gpt_app/cdk.out .pytest_cache .mypy_cache .ruff_cache

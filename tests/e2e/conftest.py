@@ -88,12 +88,16 @@ def _assembly(app: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def gpt_api(tmp_path_factory: pytest.TempPathFactory, upstream: Any) -> Iterator[LocalApi]:
+def gpt_cdk_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """examples/gpt_app synthesized once per run (each test may serve it its own way)."""
+    return _assembly(EXAMPLE, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def gpt_api(gpt_cdk_out: Path, upstream: Any) -> Iterator[LocalApi]:
     """examples/gpt_app, served once per session against ``upstream``."""
     api = LocalApi.from_cdk_out(
-        _assembly(EXAMPLE, tmp_path_factory),
-        env={"GptFunction.OPENAI_BASE_URL": upstream.url_for("/")},
-        port=0,
+        gpt_cdk_out, env={"GptFunction.OPENAI_BASE_URL": upstream.url_for("/")}, port=0
     )
     with api:
         yield api

@@ -89,3 +89,35 @@ def mint(claims: dict[str, Any], *, expires_in: int = 3600) -> str:
     now = int(time.time())
     payload = {"iat": now, "auth_time": now, **claims, "exp": now + expires_in}
     return jwt.encode(payload, moto_signing_key(), algorithm="RS256", headers={"kid": "dummy"})
+
+
+def chat_completion(request: Any) -> Any:
+    """The OpenAI-compatible stand-in's answer: echo the prompt (a werkzeug handler)."""
+    from werkzeug import Response
+
+    prompt = request.get_json()["messages"][0]["content"]
+    document = {
+        "model": "stand-in",
+        "choices": [{"message": {"role": "assistant", "content": f"echo: {prompt}"}}],
+    }
+    return Response(json.dumps(document), content_type="application/json")
+
+
+GPT_API_KEY = "sk-proof-key-1234567890"
+
+
+def serve_gpt(
+    cdk_out: Path, upstream_url: str, env: dict[str, str] | None = None, **options: Any
+) -> LocalApi:
+    """examples/gpt_app (not started yet) against ``upstream_url``, its key secret filled."""
+    from cognito_api_construct.local.assembly import read_assembly, select_api
+
+    stack, _ = select_api(read_assembly(cdk_out))
+    secret_id = next(logical_id for logical_id, _ in stack.of_type("AWS::SecretsManager::Secret"))
+    return LocalApi.from_cdk_out(
+        cdk_out,
+        env={"GptFunction.OPENAI_BASE_URL": upstream_url, **(env or {})},
+        secrets={secret_id: json.dumps({"api_key": GPT_API_KEY})},
+        port=0,
+        **options,
+    )

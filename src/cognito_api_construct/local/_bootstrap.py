@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import os
 import signal
 import sys
@@ -41,6 +42,34 @@ class LambdaContext:
         return max(0, self._deadline_ms - int(time.time() * 1000))
 
 
+class _RequestIdFilter(logging.Filter):
+    """Stamps each record with the current invocation's request id, as Lambda does."""
+
+    request_id = ""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.aws_request_id = self.request_id
+        return True
+
+
+def _install_log_handler() -> _RequestIdFilter:
+    # Lambda's Python runtime puts a handler on the root logger before the function is
+    # imported, so a function's logger.info(...) lines reach CloudWatch without any
+    # logging setup of its own. Without one here, they would vanish (Python's last-resort
+    # handler prints WARNING and up only).
+    stamp = _RequestIdFilter()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s",
+            "%Y-%m-%dT%H:%M:%S",
+        )
+    )
+    handler.addFilter(stamp)
+    logging.getLogger().addHandler(handler)
+    return stamp
+
+
 def _send(channel: TextIO, message: dict[str, Any]) -> None:
     channel.write(json.dumps(message) + "\n")
     channel.flush()
@@ -58,6 +87,7 @@ def main() -> None:
     # Python put this script's directory first on the path; the function must see its
     # asset directory there instead, as LAMBDA_TASK_ROOT is in Lambda.
     sys.path[0] = os.getcwd()
+    stamp = _install_log_handler()
     module_name, _, function_name = sys.argv[1].rpartition(".")
     try:
         handler = getattr(importlib.import_module(module_name), function_name)
@@ -70,6 +100,7 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for line in sys.stdin:
         request = json.loads(line)
+        stamp.request_id = request.get("request_id", "")
         try:
             result = handler(request["event"], LambdaContext(request))
             reply = json.dumps({"result": result})

@@ -14,11 +14,13 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import Any, TextIO
 
 from .apimodel import RestApi, Route
 from .assembly import LambdaFunction, Stack, read_assembly, select_api
 from .authorizer import CognitoAuthorizer, UserPoolKeys
 from .gateway import Gateway, GatewayServer
+from .openapi import DOCUMENT_PATH, dumps, openapi_document
 from .resolve import References, UnresolvedReferenceError, resolve
 from .services import DUMMY_CREDENTIALS, EmbeddedServices
 from .synth import synthesize
@@ -59,6 +61,9 @@ class LocalApi:
         host: the address to bind. Defaults to 127.0.0.1.
         port: the gateway's port; 0 picks a free one. Defaults to 0.
         max_workers: concurrent invocations per function. Defaults to 4.
+        log_stream: where the Lambda functions' output goes, each line tagged with the
+            function's logical id (the gateway logs through ``logging``). Defaults to
+            the emulator's stderr.
 
     Example:
         >>> with LocalApi.from_cdk_out("cdk.out") as api:  # doctest: +SKIP
@@ -75,8 +80,10 @@ class LocalApi:
         host: str = "127.0.0.1",
         port: int = 0,
         max_workers: int = 4,
+        log_stream: TextIO | None = None,
     ) -> None:
         self.stack = stack
+        self._log_stream = log_stream
         self.api = api
         self.host = host
         self._port = port
@@ -100,6 +107,7 @@ class LocalApi:
         host: str = "127.0.0.1",
         port: int = 0,
         max_workers: int = 4,
+        log_stream: TextIO | None = None,
     ) -> LocalApi:
         """Emulate the API of a synthesized cloud assembly.
 
@@ -111,6 +119,7 @@ class LocalApi:
             host: see the class. Defaults to 127.0.0.1.
             port: see the class. Defaults to 0 (a free port).
             max_workers: see the class. Defaults to 4.
+            log_stream: see the class. Defaults to stderr.
 
         Raises:
             AssemblyError: no API, or several and no ``stack``.
@@ -124,6 +133,7 @@ class LocalApi:
             host=host,
             port=port,
             max_workers=max_workers,
+            log_stream=log_stream,
         )
 
     @classmethod
@@ -138,6 +148,7 @@ class LocalApi:
         host: str = "127.0.0.1",
         port: int = 0,
         max_workers: int = 4,
+        log_stream: TextIO | None = None,
     ) -> LocalApi:
         """Synthesize a CDK app to a temporary directory and emulate its API.
 
@@ -150,6 +161,7 @@ class LocalApi:
             host: see the class.
             port: see the class.
             max_workers: see the class.
+            log_stream: see the class.
 
         Raises:
             SynthesisError: the app failed to synthesize.
@@ -164,6 +176,7 @@ class LocalApi:
                 host=host,
                 port=port,
                 max_workers=max_workers,
+                log_stream=log_stream,
             )
         except BaseException:
             shutil.rmtree(out_dir, ignore_errors=True)
@@ -313,7 +326,9 @@ class LocalApi:
                 credentials=DUMMY_CREDENTIALS,
                 task_root=code_dirs[logical_id],
             )
-        self._workers = LambdaWorkers(functions, environments, code_dirs, self._max_workers)
+        self._workers = LambdaWorkers(
+            functions, environments, code_dirs, self._max_workers, self._log_stream
+        )
         self._workers.warm()
 
     def _inline(self, function: LambdaFunction) -> Path:
@@ -346,7 +361,18 @@ class LocalApi:
             invoke=self._workers.invoke,
         )
         self._server = GatewayServer(gateway, self.host, self._port)
+        # Bound by now: the document can name the real stage URL as its server.
+        gateway.extras[DOCUMENT_PATH] = dumps(self.openapi()).encode()
         self._server.start()
+
+    def openapi(self) -> dict[str, Any]:
+        """The API's OpenAPI 3.0 document, this emulator's stage URL as its first server.
+
+        The running emulator also serves it at ``GET /openapi.json`` (outside the stage;
+        an emulator extra, a deployed API has no such route).
+        """
+        servers = [self.url] if self._server is not None else []
+        return openapi_document(self.api, region=self.stack.region, server_urls=servers)
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live Lambda workers."""

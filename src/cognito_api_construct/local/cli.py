@@ -1,6 +1,7 @@
 """The ``cognito-api-local`` command: parse options, start ``LocalApi``, print how to use it.
 
-It owns the command line and the terminal: arguments, the startup banner (base URL,
+It owns the command line and the terminal: ``serve`` and ``openapi`` (the document
+on stdout), arguments, the startup banner (base URL,
 routes with protected/public, pool and client ids, a copy-paste ``curl``), and the
 clean stop on Ctrl-C or SIGTERM. Everything it starts belongs to ``LocalApi``.
 """
@@ -13,15 +14,17 @@ import logging
 import shlex
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
 from .api import LocalApi, LocalApiError, parse_assignments
-from .assembly import AssemblyError
+from .assembly import AssemblyError, read_assembly, select_api
+from .openapi import dumps, openapi_document
 from .services import ServicesError
-from .synth import SynthesisError, read_app_command
+from .synth import SynthesisError, read_app_command, synthesize
 from .workers import UnsupportedFunctionError
 
 __all__ = ["banner", "build_parser", "main"]
@@ -62,6 +65,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="the value of a Secrets Manager secret of the stack (repeatable)",
     )
+    document = commands.add_parser(
+        "openapi",
+        help="print the API's OpenAPI 3.0 document (generated from the synthesized template)",
+    )
+    source = document.add_mutually_exclusive_group()
+    source.add_argument("--app", help="the CDK app command (default: cdk.json's app)")
+    source.add_argument("--cdk-out", type=Path, help="an already synthesized cloud assembly")
+    document.add_argument("--stack", help="the stack to describe when the app has several APIs")
+    document.add_argument(
+        "--server",
+        action="append",
+        metavar="URL",
+        help="a base URL to list first under servers (repeatable; default: only the "
+        "deployed stage's URL template)",
+    )
     return parser
 
 
@@ -89,6 +107,20 @@ def banner(api: LocalApi) -> str:
         ]
     lines += ["", "Ctrl-C stops everything."]
     return "\n".join(lines)
+
+
+def _openapi(options: argparse.Namespace) -> int:
+    if options.cdk_out is not None:
+        stack, api = select_api(read_assembly(options.cdk_out), options.stack)
+    else:
+        command = options.app or read_app_command(Path.cwd())
+        print(f"Synthesizing with `{command}`...", file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix="cognito-api-local-") as out_dir:
+            assembly = read_assembly(synthesize(command, Path.cwd(), Path(out_dir)))
+            stack, api = select_api(assembly, options.stack)
+    document = openapi_document(api, region=stack.region, server_urls=options.server or ())
+    sys.stdout.write(dumps(document))
+    return 0
 
 
 def _serve(options: argparse.Namespace) -> int:
@@ -134,11 +166,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Example:
         >>> main(["serve", "--cdk-out", "cdk.out", "--port", "8787"])  # doctest: +SKIP
+        >>> main(["openapi", "--cdk-out", "cdk.out"])  # doctest: +SKIP
     """
     options = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     try:
-        return _serve(options)
+        return _openapi(options) if options.command == "openapi" else _serve(options)
     except _EXPECTED_ERRORS as error:
         print(f"cognito-api-local: {error}", file=sys.stderr)
         return 2

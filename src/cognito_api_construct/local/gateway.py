@@ -6,8 +6,9 @@ the Cognito authorizer (401, Lambda never invoked), request validation (400 with
 template's BAD_REQUEST_BODY response), then the Lambda proxy integration (502 on a
 crash, 504 on a timeout). Event shapes live in ``events``, gateway responses in
 ``gateway_responses``, token checks in ``authorizer``, processes in ``workers``.
-It logs one line per request: method, path, status, latency; never a query string,
-a header value or a body, which may hold credentials.
+Outside the stage it serves the emulator's extras (``/openapi.json``), which a
+deployed API does not have. It logs one line per request: method, path, status,
+latency; never a query string, a header value or a body, which may hold credentials.
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ class Gateway:
         self._authorizers = authorizers
         self._invoke = invoke
         self._responses = GatewayResponses(api.gateway_responses)
+        #: Emulator extras served on GET at the root, outside the stage (so they can never
+        #: shadow a route of the API): path -> JSON body, e.g. ``/openapi.json``. A
+        #: deployed API has none of them.
+        self.extras: dict[str, bytes] = {}
         self._routes: dict[str, dict[str, Route]] = {}
         for route in api.routes:
             self._routes.setdefault(route.path, {})[route.method] = route
@@ -76,6 +81,10 @@ class Gateway:
         def gateway_error(kind: str, **extra: str) -> HttpResponse:
             return self._responses.render(kind, {**context, **extra}, lower_headers)
 
+        extra = self.extras.get(request.path) if request.method in ("GET", "HEAD") else None
+        if extra is not None:
+            headers = [("Content-Type", "application/json"), ("Cache-Control", "no-store")]
+            return HttpResponse(200, headers, extra)
         if request.path != stage_prefix and not request.path.startswith(stage_prefix + "/"):
             # No such stage: API Gateway answers a bare 403 Forbidden.
             return gateway_error("ACCESS_DENIED")

@@ -21,7 +21,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TextIO
 
 from .assembly import LambdaFunction
 
@@ -123,8 +123,15 @@ def lambda_environment(
 class _Worker:
     """One worker process, and a thread turning its stdout into a queue of lines."""
 
-    def __init__(self, function: LambdaFunction, environment: Mapping[str, str], cwd: Path):
+    def __init__(
+        self,
+        function: LambdaFunction,
+        environment: Mapping[str, str],
+        cwd: Path,
+        log_stream: TextIO | None = None,
+    ):
         self.function = function
+        self._log_stream = log_stream
         self._process = subprocess.Popen(  # noqa: S603 - our bootstrap script, no shell
             [sys.executable, _BOOTSTRAP, function.handler or ""],
             stdin=subprocess.PIPE,
@@ -156,7 +163,7 @@ class _Worker:
     def _relay_logs(self, stream: IO[str]) -> None:
         # The function's logs, tagged with its name, like a CloudWatch log group.
         for line in stream:
-            sys.stderr.write(f"[{self.function.logical_id}] {line}")
+            (self._log_stream or sys.stderr).write(f"[{self.function.logical_id}] {line}")
 
     def _next_reply(self, timeout: float) -> dict[str, Any]:
         try:
@@ -207,10 +214,12 @@ class _FunctionPool:
         environment: Mapping[str, str],
         cwd: Path,
         max_workers: int,
+        log_stream: TextIO | None = None,
     ):
         self.function = function
         self._environment = environment
         self._cwd = cwd
+        self._log_stream = log_stream
         self._slots = threading.BoundedSemaphore(max_workers)
         self._lock = threading.Lock()
         self._idle: list[_Worker] = []
@@ -218,7 +227,7 @@ class _FunctionPool:
         self._closed = False
 
     def _start(self) -> _Worker:
-        worker = _Worker(self.function, self._environment, self._cwd)
+        worker = _Worker(self.function, self._environment, self._cwd, self._log_stream)
         with self._lock:
             self._all.add(worker)
         try:
@@ -281,6 +290,8 @@ class LambdaWorkers:
         environments: each function's full environment (see ``lambda_environment``).
         code_dirs: each function's code directory.
         max_workers: concurrent invocations per function. Defaults to 4.
+        log_stream: where the functions' output lines go, each tagged with the
+            function's logical id. Defaults to the emulator's stderr.
     """
 
     def __init__(
@@ -289,10 +300,15 @@ class LambdaWorkers:
         environments: Mapping[str, Mapping[str, str]],
         code_dirs: Mapping[str, Path],
         max_workers: int = 4,
+        log_stream: TextIO | None = None,
     ) -> None:
         self._pools = {
             logical_id: _FunctionPool(
-                function, environments[logical_id], code_dirs[logical_id], max_workers
+                function,
+                environments[logical_id],
+                code_dirs[logical_id],
+                max_workers,
+                log_stream,
             )
             for logical_id, function in functions.items()
         }
