@@ -13,7 +13,13 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo serve test lint typecheck unit package bench proof clean venv
+# checkov pins old boto3/networkx/packaging: it gets its own environment. Pinned exactly,
+# so a new checkov release cannot fail the build with checks nobody has reviewed.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+CHECKOV_VERSION := 3.3.30
+
+.PHONY: demo serve test lint typecheck unit package checkov bench proof clean venv
 
 venv: $(STAMP)
 
@@ -33,8 +39,8 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/python scripts/demo.py --serve
 
-## test: every check: lint, types, the test suite, and the built wheel
-test: lint typecheck unit package
+## test: every check: lint, types, the test suite, the built wheel, checkov
+test: lint typecheck unit package checkov
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(SOURCES)
@@ -46,12 +52,24 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider
 
-## package: build sdist + wheel, twine check, install the wheel in a clean venv and synthesize from it
+## package: build sdist + wheel, twine check, sdist contents, install the wheel in a clean venv and synthesize from it
 package: $(STAMP)
 	rm -rf dist
 	$(BIN)/python -m build --outdir dist . >/dev/null
 	$(BIN)/twine check --strict dist/*
+	$(BIN)/python scripts/check_sdist.py dist
 	$(BIN)/python scripts/check_wheel.py dist
+
+$(CHECKOV_STAMP):
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	@touch $@
+
+## checkov: checkov (offline) on the templates of every app in examples/, tests/, benchmarks/
+checkov: $(STAMP) $(CHECKOV_STAMP)
+	rm -rf build/templates
+	$(BIN)/python scripts/synth_apps.py build/templates
+	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml -d build/templates
 
 ## bench: the benchmark scripts (ratios measured side by side; not part of make test)
 bench: $(STAMP)
@@ -64,4 +82,4 @@ proof: $(STAMP)
 	$(BIN)/python scripts/proof.py
 
 clean:
-	rm -rf $(VENV) dist build cdk.out examples/gpt_app/cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) dist build cdk.out examples/gpt_app/cdk.out .pytest_cache .mypy_cache .ruff_cache

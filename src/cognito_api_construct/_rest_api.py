@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Final
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import Acknowledgment, RemovalPolicy, Validations
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_route53 as route53
@@ -155,6 +155,8 @@ def build_rest_api(
             },
         ),
     )
+    if cloud_watch_role:
+        _acknowledge_cloud_watch_role(api)
     cors_headers = cors_response_headers(cors) if cors is not None else None
     api.add_gateway_response(
         "BadRequestBodyResponse",
@@ -171,6 +173,22 @@ def build_rest_api(
                 response_headers=cors_headers,
             )
     return api
+
+
+def _acknowledge_cloud_watch_role(api: apigateway.RestApi) -> None:
+    """The account-level logging role the user asked for uses AWS's own managed policy."""
+    role = api.node.try_find_child("CloudWatchRole")
+    if role is None:
+        return
+    Validations.of(role).acknowledge(
+        Acknowledgment(
+            id="AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+            "service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+            reason="cloud_watch_role=True asks for API Gateway's account-level logging role; "
+            "AmazonAPIGatewayPushToCloudWatchLogs is AWS's policy for exactly that role and "
+            "AWS keeps it current.",
+        )
+    )
 
 
 def build_custom_domain(

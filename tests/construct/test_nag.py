@@ -81,3 +81,51 @@ def test_only_the_expected_rules_are_acknowledged(nag_report: dict[str, Any]) ->
     assert apig4_paths == sorted(
         f"Nagged/Auth/Api/Default/{route}/POST/Resource" for route in ADMIN_CREATE_ROUTES
     )
+
+
+def test_the_opt_in_cloud_watch_role_passes_cdk_nag(tmp_path: Path) -> None:
+    # given an app that asks for the account-level API Gateway logging role
+    app = App(outdir=str(tmp_path))
+    stack = Stack(app, "WithRole", env=ENV)
+    CognitoApi(stack, "Auth", cloud_watch_role=True)
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
+
+    # when it is synthesized (raises on any unacknowledged error)
+    app.synth()
+
+    # then the role's AWS managed policy is acknowledged on the role, with a reason
+    suppressed = _plugin(json.loads(Path(tmp_path, "validation-report.json").read_text()))[
+        "suppressedViolations"
+    ]
+    (role_ack,) = [v for v in suppressed if v["ruleName"].startswith("AwsSolutions-IAM4")]
+    assert "AmazonAPIGatewayPushToCloudWatchLogs" in role_ack["ruleName"]
+    assert role_ack["acknowledgedAt"].endswith("/Api/CloudWatchRole")
+    assert role_ack["reason"]
+
+
+def test_public_auth_methods_carry_a_reasoned_checkov_skip_and_user_routes_none(
+    tmp_path: Path,
+) -> None:
+    # given the construct with one protected route of the user's
+    app = App(outdir=str(tmp_path))
+    stack = Stack(app, "Checked", env=ENV)
+    auth = CognitoApi(stack, "Auth")
+    auth.add_protected_route("reports", route_handler(stack), methods=["GET"])
+
+    # when
+    template = app.synth().get_stack_by_name("Checked").template
+
+    # then each public auth method skips CKV_AWS_59 with its reason, and nothing else does
+    skips = {
+        logical_id: resource.get("Metadata", {}).get("checkov", {}).get("skip", [])
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::ApiGateway::Method"
+    }
+    skipped = {logical_id for logical_id, found in skips.items() if found}
+    assert len(skipped) == len(ADMIN_CREATE_ROUTES)
+    for logical_id in skipped:
+        (skip,) = skips[logical_id]
+        assert skip["id"] == "CKV_AWS_59"
+        assert skip["comment"]
+    (user_method,) = [i for i in skips if "reports" in i.lower()]
+    assert user_method not in skipped

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 
 from cognito_api_construct import CognitoApi
 
@@ -29,13 +31,34 @@ auth = CognitoApi(
     token_header="X-Api-Token",
     stage_name="v2",
 )
+# Its own role and log group instead of AWSLambdaBasicExecutionRole, which may write to
+# every log group in the account (cdk-nag AwsSolutions-IAM4).
+log_group = logs.LogGroup(
+    stack,
+    "ReportsFunctionLogs",
+    retention=logs.RetentionDays.ONE_WEEK,
+    removal_policy=cdk.RemovalPolicy.DESTROY,
+)
+role = iam.Role(
+    stack, "ReportsFunctionRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+)
+log_group.grant_write(role)
 reports = lambda_.Function(
     stack,
     "ReportsFunction",
-    runtime=lambda_.Runtime.PYTHON_3_13,
+    runtime=lambda_.Runtime.PYTHON_3_14,
+    architecture=lambda_.Architecture.ARM_64,
     handler="reports.handler",
     code=lambda_.Code.from_asset(str(Path(__file__).parent / "reports")),
     timeout=cdk.Duration.seconds(5),
+    role=role,
+    log_group=log_group,
 )
 auth.add_protected_route("v1/reports", reports, methods=["GET", "POST"])
+if str(app.node.try_get_context("nag")).lower() in ("true", "1", "yes"):
+    # `-c nag=true`: cdk-nag's AWS Solutions checks (tests/gates runs every app so).
+    # Imported only then: cdk-nag is a development dependency.
+    from cdk_nag import AwsSolutionsChecks
+
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
 app.synth()
