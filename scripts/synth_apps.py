@@ -12,13 +12,12 @@ The template gates (``tests/gates``) and ``make checkov`` both synthesize throug
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from cognito_api_construct.local import synth as local_synth
 
 ROOT = Path(__file__).resolve().parents[1]
 APP_ROOTS = ("examples", "tests", "benchmarks")
@@ -33,7 +32,7 @@ class Synthesis:
     app: str  # the app folder, relative to the repository root, e.g. "examples/gpt_app"
     out_dir: Path
     returncode: int
-    output: str  # the last lines of stderr (or stdout), for failure messages
+    output: str  # on failure, the command and its last output lines
 
     @property
     def ok(self) -> bool:
@@ -56,44 +55,20 @@ def out_dir_name(app: str) -> str:
     return app.replace("/", "__")
 
 
-def _context(app_dir: Path, nag: bool) -> dict[str, object]:
-    context: dict[str, object] = {}
-    cdk_json = json.loads((app_dir / "cdk.json").read_text(encoding="utf-8"))
-    context.update(cdk_json.get("context", {}))
-    cached = app_dir / "cdk.context.json"
-    if cached.is_file():
-        context.update(json.loads(cached.read_text(encoding="utf-8")))
-    if nag:
-        context["nag"] = True
-    return context
-
-
 def synthesize(app: str, out_root: Path, *, nag: bool, root: Path = ROOT) -> Synthesis:
+    """Synthesize one app as the emulator does (the cdk CLI's way), nag on if asked."""
     app_dir = root / app
     out_dir = out_root / out_dir_name(app)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    command = json.loads((app_dir / "cdk.json").read_text(encoding="utf-8"))["app"]
-    env = {
-        **os.environ,
-        "CDK_OUTDIR": str(out_dir),
-        "CDK_CONTEXT_JSON": json.dumps(_context(app_dir, nag)),
-        # `python3` in the app command means this interpreter, as under the cdk CLI in a venv.
-        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-    }
-    # The app command is our own cdk.json entry, run by a shell as the cdk CLI runs it.
-    completed = subprocess.run(  # noqa: S602
-        command,
-        shell=True,
-        cwd=app_dir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    tail = "\n".join((completed.stderr or completed.stdout).splitlines()[-40:])
-    return Synthesis(app=app, out_dir=out_dir, returncode=completed.returncode, output=tail)
+    try:
+        local_synth.synthesize(
+            local_synth.read_app_command(app_dir),
+            app_dir,
+            out_dir,
+            context={"nag": True} if nag else None,
+        )
+    except local_synth.SynthesisError as failure:
+        return Synthesis(app=app, out_dir=out_dir, returncode=1, output=str(failure))
+    return Synthesis(app=app, out_dir=out_dir, returncode=0, output="")
 
 
 def synthesize_all(

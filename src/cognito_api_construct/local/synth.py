@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 __all__ = ["SynthesisError", "read_app_command", "synthesize"]
@@ -52,13 +53,21 @@ def _context(directory: Path) -> dict[str, object]:
     return context
 
 
-def synthesize(app_command: str, cwd: Path | str, out_dir: Path | str) -> Path:
+def synthesize(
+    app_command: str,
+    cwd: Path | str,
+    out_dir: Path | str,
+    *,
+    context: Mapping[str, object] | None = None,
+) -> Path:
     """Run ``app_command`` in ``cwd`` so that it writes its cloud assembly to ``out_dir``.
 
     Args:
         app_command: the shell command of ``cdk.json``'s ``app``, e.g. ``python3 app.py``.
         cwd: the CDK app's directory.
         out_dir: where the assembly goes (created if needed).
+        context: extra context values, as ``-c name=value`` gives them (e.g.
+            ``{"nag": True}``). Defaults to none beyond cdk.json's.
 
     Returns:
         ``out_dir``.
@@ -74,7 +83,7 @@ def synthesize(app_command: str, cwd: Path | str, out_dir: Path | str) -> Path:
     environment = {
         **os.environ,
         "CDK_OUTDIR": str(output),
-        "CDK_CONTEXT_JSON": json.dumps(_context(directory)),
+        "CDK_CONTEXT_JSON": json.dumps({**_context(directory), **(context or {})}),
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
     }
     environment.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
