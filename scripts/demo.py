@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import secrets
 import sys
@@ -25,7 +26,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from cognito_api_construct.client import Challenge, CognitoApiClient, CognitoApiError, Tokens
 from cognito_api_construct.local import LocalApi
@@ -75,7 +76,9 @@ def upstream() -> Iterator[tuple[str, str, str]]:
         yield stand_in.base_url, "sk-local-stand-in", f"the loopback STAND-IN {stand_in.base_url}"
 
 
-def serve_example(out_dir: Path, base_url: str, key: str, port: int) -> LocalApi:
+def serve_example(
+    out_dir: Path, base_url: str, key: str, port: int, log_stream: TextIO | None
+) -> LocalApi:
     """The emulator for the synthesized example, pointed at ``base_url`` with ``key``."""
     (stack,) = read_assembly(out_dir).stacks
     secret_ids = [logical_id for logical_id, _ in stack.of_type("AWS::SecretsManager::Secret")]
@@ -84,6 +87,7 @@ def serve_example(out_dir: Path, base_url: str, key: str, port: int) -> LocalApi
         env={"GptFunction.OPENAI_BASE_URL": base_url},
         secrets=dict.fromkeys(secret_ids, key),
         port=port,
+        log_stream=log_stream,
     )
 
 
@@ -98,13 +102,13 @@ def resources_summary(out_dir: Path) -> str:
     return "\n".join(lines)
 
 
-def walk(api: LocalApi, upstream_name: str) -> None:
+def walk(api: LocalApi, upstream_name: str, lambda_logs: io.StringIO, key: str) -> None:
     """The original README's new-user workflow, step by step, through the client."""
     client = CognitoApiClient(api.url, token_header=TOKEN_HEADER)
     username = f"demo-{secrets.token_hex(3)}"
     temporary = f"Tmp-{secrets.token_urlsafe(9)}!a1"
     new_password = f"New-{secrets.token_urlsafe(12)}!b2"
-    total = 6
+    total = 7
     state: dict[str, Any] = {}
 
     def sign_up() -> str:
@@ -126,6 +130,7 @@ def walk(api: LocalApi, upstream_name: str) -> None:
         )
         if not isinstance(answer, Tokens):
             raise StepFailedError(f"expected tokens, got {answer!r}")
+        state["session"] = state["challenge"].session
         return (
             f"POST /challenge -> 200, id/access/refresh tokens, expire in "
             f"{answer.expires_in} s (tokens are never printed)"
@@ -161,6 +166,28 @@ def walk(api: LocalApi, upstream_name: str) -> None:
 
     step(6, total, "sign in again with the new password")(sign_in_again)
 
+    def logs_hold_no_secret() -> str:
+        lines = lambda_logs.getvalue().splitlines()
+        tokens = client.tokens
+        assert tokens is not None  # step 6 signed in
+        secrets_used = {
+            "temporary password": temporary,
+            "new password": new_password,
+            "session": state["session"],
+            "id token": tokens.id_token,
+            "access token": tokens.access_token,
+            "refresh token": tokens.refresh_token or "",
+            "API key": key,
+        }
+        leaked = [
+            name for name, value in secrets_used.items() if value and value in "\n".join(lines)
+        ]
+        if leaked or not lines:
+            raise StepFailedError(f"{len(lines)} lines; leaked: {leaked}")
+        return f"{len(lines)} Lambda log lines, none holds a password, session, token or key"
+
+    step(7, total, "check what the Lambdas logged")(logs_hold_no_secret)
+
 
 def main() -> int:
     """Run the walk-through (or serve, with ``--serve``)."""
@@ -176,7 +203,9 @@ def main() -> int:
         print(resources_summary(out_dir))
         # make serve listens where the CLI does (PORT overrides); the walk-through anywhere.
         port = int(os.environ.get("PORT", "8787" if serve else "0"))
-        with serve_example(out_dir, base_url, key, port) as api:
+        # The walk-through keeps the Lambdas' log lines to check them; serving shows them.
+        lambda_logs = io.StringIO()
+        with serve_example(out_dir, base_url, key, port, None if serve else lambda_logs) as api:
             text = banner(api)
             print(text if serve else text.rsplit("\n", 1)[0])
             if serve:
@@ -186,7 +215,7 @@ def main() -> int:
                 return 0
             print()
             try:
-                walk(api, upstream_name)
+                walk(api, upstream_name, lambda_logs, key)
             except StepFailedError as failed:
                 print(f"\nDEMO FAILED at: {failed}")
                 return 1
