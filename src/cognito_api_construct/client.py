@@ -303,7 +303,7 @@ class CognitoApiClient:
 
         Args:
             revoke_refresh_token: Also revoke the refresh token of ``tokens``. Defaults
-                to true. (The local emulator's Cognito cannot revoke: pass false there.)
+                to true (the local emulator revokes it too, see its fidelity table).
         """
         body: dict[str, str] = {}
         if revoke_refresh_token and self.tokens is not None and self.tokens.refresh_token:

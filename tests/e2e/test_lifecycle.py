@@ -3,8 +3,9 @@
 The app is apps/strict_app (mfa=REQUIRED with TOTP, token header ``X-Api-Token``,
 stage ``v2``, a protected ``v1/reports``). The emulator's Cognito really checks TOTP
 codes; the tests compute real RFC 6238 codes (tests/totp_codes.py), so no hard-coded
-code a lax mock accepts could make them pass. moto's server has no RevokeToken, so
-sign-out here relies on GlobalSignOut alone (``revoke_refresh_token=False``).
+code a lax mock accepts could make them pass. moto's server has no RevokeToken: the
+emulator's Cognito front (local/cognito_front.py) answers it, so sign-out here sends
+the refresh token, as the client does by default.
 """
 
 from __future__ import annotations
@@ -91,11 +92,18 @@ def test_refresh_then_sign_out_then_refresh_is_refused(strict_api: LocalApi) -> 
     # when they refresh, call a protected route with the new id token, and sign out
     refreshed = client.refresh()
     reports = client.request("GET", "v1/reports")
-    client.sign_out(revoke_refresh_token=False)
+    assert client.tokens is not None
+    signed_out = call(
+        "POST",
+        f"{strict_api.url}signout",
+        {"refresh_token": refresh_token},  # what sign_out() sends by default
+        headers={"X-Api-Token": client.tokens.access_token},
+    )
     with pytest.raises(CognitoApiError) as refused:
         client.refresh(refresh_token)
 
     # then
+    assert signed_out.status == 204, signed_out.body
     assert refreshed.refresh_token == refresh_token
     assert reports["user"] == name
     assert (refused.value.status, refused.value.error) == (401, "InvalidRefreshToken")

@@ -117,11 +117,11 @@ def test_sign_out_with_a_garbage_token_is_invalid_token(gpt_api: LocalApi, token
 def test_a_signed_out_access_token_is_refused_by_the_token_routes(
     gpt_api: LocalApi, client: CognitoApiClient
 ) -> None:
-    # given a user who signed out (the emulator has no RevokeToken: GlobalSignOut only)
+    # given a user who signed out (the refresh token revoked too, as by default)
     _signed_in_user(client)
     assert client.tokens is not None
     access_token = client.tokens.access_token
-    client.sign_out(revoke_refresh_token=False)
+    client.sign_out()
 
     # when the old access token is used on routes that act for a signed-in user
     again = call("POST", f"{gpt_api.url}signout", {}, headers={"Auth": access_token})

@@ -57,7 +57,7 @@ def test_lambda_runs_with_resolved_environment_and_context(tiny_api: LocalApi) -
     assert env["API_URL"].startswith("https://")
     assert env["API_URL"].endswith(".com/dev/")
     assert env["WHERE"] == f"us-east-1:123456789012:{env['POOL_ARN']}"
-    assert body["endpoint"] == tiny_api.services_url
+    assert body["endpoint"] == tiny_api.cognito_url
     assert body["context"]["function_name"] == "TinyStack-EchoFunction4A5B6C7D"
     assert 0 < body["context"]["remaining_ms"] <= 10_000
 

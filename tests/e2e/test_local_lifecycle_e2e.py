@@ -44,6 +44,7 @@ def test_close_frees_the_port_and_ends_every_process() -> None:
     with api:
         assert call("GET", f"{api.url}public/x").status == 200
         port, services_port = api.port, int(api.services_url.rsplit(":", 1)[1])
+        front_port = int(api.cognito_url.rsplit(":", 1)[1])
         workers = api.worker_pids()
         assert workers
 
@@ -51,6 +52,7 @@ def test_close_frees_the_port_and_ends_every_process() -> None:
     # then its ports are free and no worker process is left
     assert _port_is_free(port)
     assert _port_is_free(services_port)
+    assert _port_is_free(front_port)
     assert not [pid for pid in workers if _alive(pid)]
 
 
@@ -59,6 +61,7 @@ def test_gateway_binds_loopback_only(tiny_api: LocalApi) -> None:
     # then its gateway and services listen on 127.0.0.1
     assert tiny_api.url.startswith("http://127.0.0.1:")
     assert tiny_api.services_url.startswith("http://127.0.0.1:")
+    assert tiny_api.cognito_url.startswith("http://127.0.0.1:")
 
 
 def test_cli_prints_routes_and_stops_cleanly_on_ctrl_c() -> None:

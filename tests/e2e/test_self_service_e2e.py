@@ -147,24 +147,27 @@ def test_the_admin_create_body_is_refused_by_the_gateway_model(
     assert users["Users"] == []
 
 
-def test_resend_answers_500_locally_as_the_fidelity_table_says(client: CognitoApiClient) -> None:
-    # given a user waiting for confirmation; moto has no ResendConfirmationCode, so the
-    # route's Cognito behaviour is tested in tests/runtime with botocore's Stubber
+def test_resend_answers_202_with_the_one_body_for_a_real_and_an_unknown_user(
+    self_service_api: LocalApi, client: CognitoApiClient
+) -> None:
+    # given a user waiting for confirmation; moto has no ResendConfirmationCode: the
+    # emulator's Cognito front answers it (local/cognito_front.py), sending nothing
     name = _new_username()
     client.sign_up(name, f"{name}@example.com", password=PASSWORD)
+    url = f"{self_service_api.url}signup/resend"
 
-    # when they ask for a new code through the emulator
-    with pytest.raises(CognitoApiError) as failure:
-        client.resend_confirmation_code(name)
+    # when they, and someone naming an unknown user, ask for a new code
+    real = call("POST", url, {"username": name})
+    unknown = call("POST", url, {"username": _new_username()})
+    client.resend_confirmation_code(name)  # the client's call succeeds too
 
-    # then the route exists and fails in the stable shape, with no exception text, and
-    # the README says so (update both if the emulator gains the call)
-    assert (failure.value.status, failure.value.error) == (500, "InternalError")
-    assert failure.value.message.startswith("Internal error. Request id: ")
-    assert "NotImplemented" not in failure.value.message
+    # then both get the README's 202 {"message"}, the same body, and the README's
+    # fidelity table says what the emulator does
+    assert (real.status, unknown.status) == (202, 202)
+    assert real.body == unknown.body
+    assert set(real.json()) == {"message"}
     fidelity = README.read_text().split("### Fidelity", 1)[1].split("\n## ", 1)[0]
-    assert "no ResendConfirmationCode" in fidelity
-    assert "`/signup/resend` answer 500 locally" in fidelity
+    assert "ResendConfirmationCode answered without sending anything" in fidelity
 
 
 def _code_from_moto(api: LocalApi, username: str) -> str:

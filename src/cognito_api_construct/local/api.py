@@ -1,7 +1,8 @@
 """``LocalApi``: the whole emulator for one stack, started and stopped as one thing.
 
 It owns the wiring and the lifecycle: read the assembly, check every integrated
-function can run (before starting anything), start the embedded services and create
+function can run (before starting anything), start the embedded services (and their
+Cognito front, ``cognito_front``) and create
 the stack's resources, resolve each function's environment, start the workers, the
 authorizers and the gateway; and stop all of it, in reverse, on ``close()``. The
 parts it wires know nothing of each other.
@@ -19,6 +20,7 @@ from typing import Any, TextIO
 from .apimodel import RestApi, Route
 from .assembly import LambdaFunction, Stack, read_assembly, select_api
 from .authorizer import CognitoAuthorizer, UserPoolKeys
+from .cognito_front import CognitoFront
 from .gateway import Gateway, GatewayServer
 from .openapi import DOCUMENT_PATH, dumps, openapi_document
 from .resolve import References, UnresolvedReferenceError, resolve
@@ -91,6 +93,7 @@ class LocalApi:
         self._secrets = dict(secrets or {})
         self._max_workers = max_workers
         self._services: EmbeddedServices | None = None
+        self._front: CognitoFront | None = None
         self._workers: LambdaWorkers | None = None
         self._server: GatewayServer | None = None
         self._temporary: list[Path] = []
@@ -223,6 +226,11 @@ class LocalApi:
         return self._services.endpoint_url if self._services else ""
 
     @property
+    def cognito_url(self) -> str:
+        """The Lambdas' ``AWS_ENDPOINT_URL``: the proxy before moto (``cognito_front``)."""
+        return self._front.url if self._front else ""
+
+    @property
     def user_pool_id(self) -> str:
         """The id of the pool the API's authorizer trusts (else the stack's first pool)."""
         return self._physical(self._pool_logical_id())
@@ -265,6 +273,8 @@ class LocalApi:
             # The services are the emulator's insides: loopback whatever host serves the API.
             self._services = EmbeddedServices("127.0.0.1")
             self._services.start()
+            self._front = CognitoFront(self._services.endpoint_url)
+            self._front.start()
             self.references = self._services.create_resources(self.stack, self._secrets)
             self._start_workers(functions, overrides, self.references)
             self._start_gateway(self.references)
@@ -321,7 +331,7 @@ class LocalApi:
             environments[logical_id] = lambda_environment(
                 function,
                 variables,
-                endpoint_url=self._services.endpoint_url,
+                endpoint_url=self.cognito_url,
                 region=self.stack.region,
                 credentials=DUMMY_CREDENTIALS,
                 task_root=code_dirs[logical_id],
@@ -387,6 +397,9 @@ class LocalApi:
         workers, self._workers = self._workers, None
         if workers is not None:
             workers.close()
+        front, self._front = self._front, None
+        if front is not None:
+            front.stop()
         services, self._services = self._services, None
         if services is not None:
             services.stop()

@@ -94,7 +94,7 @@ def banner(api: LocalApi) -> str:
     with contextlib.suppress(LocalApiError):  # an API without a user pool
         lines += ["", f"User pool: {api.user_pool_id}", f"App client: {api.client_id}"]
     lines.append(
-        f"Embedded AWS services (moto, for SDK calls such as TOTP setup): {api.services_url} "
+        f"Embedded AWS services (moto, for SDK calls such as TOTP setup): {api.cognito_url} "
         "with any dummy credentials"
     )
     if any(route.path == "/auth" for route in api.routes):
