@@ -346,7 +346,3 @@ def routes_for(flow: str) -> dict[str, Route]:
         function, status, credential = _FUNCTIONS[path]
         table[f"/{path}"] = Route(schema, function, status, cast("Credential", credential))
     return table
-
-
-#: The ADMIN_CREATE flow's routes, the default.
-ROUTES: Final[dict[str, Route]] = routes_for("ADMIN_CREATE")
