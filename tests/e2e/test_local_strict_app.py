@@ -7,17 +7,13 @@ really checks TOTP codes, so the MFA path is proven with computed codes.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import struct
-import time
 from typing import Any
 
 import boto3
 import pytest
 
 from cognito_api_construct.local import LocalApi
+from totp_codes import fresh_totp
 
 from .helpers import call
 
@@ -25,17 +21,6 @@ TEMPORARY = "Tmp-Pass1!word-xx"
 PASSWORD = "N3w-Pass!word-long-1"
 
 pytestmark = pytest.mark.slow
-
-
-def totp(secret: str) -> str:
-    """The current RFC 6238 code (SHA1, 6 digits, 30 s) for a base32 secret."""
-    if time.time() % 30 > 28:  # the emulator accepts no clock drift: skip a closing window
-        time.sleep(30 - time.time() % 30 + 0.1)
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8), casefold=True)
-    digest = hmac.new(key, struct.pack(">Q", int(time.time() // 30)), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{number % 1_000_000:06d}"
 
 
 def _challenge(url: str, name: str, session: str, responses: dict[str, str]) -> Any:
@@ -63,7 +48,7 @@ def test_mfa_required_workflow_then_nested_route_with_custom_header(strict_api: 
         {"USERNAME": "hopper", "NEW_PASSWORD": PASSWORD},
     ).json()
     secret = cognito.associate_software_token(Session=setup["session"])["SecretCode"]
-    verified = cognito.verify_software_token(Session=setup["session"], UserCode=totp(secret))
+    verified = cognito.verify_software_token(Session=setup["session"], UserCode=fresh_totp(secret))
     enrolled = _challenge(url, "MFA_SETUP", verified["Session"], {"USERNAME": "hopper"})
 
     # when they sign in again, answer the TOTP challenge (wrong, then right), and call
@@ -79,7 +64,7 @@ def test_mfa_required_workflow_then_nested_route_with_custom_header(strict_api: 
         url,
         second["challenge_name"],
         second["session"],
-        {"USERNAME": "hopper", "SOFTWARE_TOKEN_MFA_CODE": totp(secret)},
+        {"USERNAME": "hopper", "SOFTWARE_TOKEN_MFA_CODE": fresh_totp(secret)},
     ).json()
     reports = call("GET", f"{url}v1/reports", headers={"X-Api-Token": tokens["id_token"]})
     default_header = call("GET", f"{url}v1/reports", headers={"Authorization": tokens["id_token"]})
