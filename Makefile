@@ -19,7 +19,7 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 CHECKOV_VERSION := 3.3.30
 
-.PHONY: demo serve test lint typecheck unit package checkov bench proof clean venv
+.PHONY: demo serve test lint typecheck unit package checkov bench proof clean venv browser
 
 venv: $(STAMP)
 
@@ -49,8 +49,22 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider
+
+## browser: Chromium and its driver for the real-browser tests; as root on Debian/Ubuntu,
+## apt-get installs them when missing (elsewhere, see README "Calling it from a browser")
+browser:
+	@if [ -n "$$CHROMIUM_BINARY" ] && [ -n "$$CHROMEDRIVER" ]; then exit 0; fi; \
+	if command -v chromedriver >/dev/null && { command -v chromium || command -v chromium-browser || command -v google-chrome; } >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing chromium and chromium-driver (apt-get) for the browser tests"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null; }; \
+	else \
+	  echo "Chromium or chromedriver is missing: the browser tests will fail (README: Calling it from a browser)"; \
+	fi
 
 ## package: build sdist + wheel, twine check, sdist contents, install the wheel in a clean venv and synthesize from it
 package: $(STAMP)

@@ -19,6 +19,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from ._cors import CorsPolicy
 from ._route_guard import RouteGuard
 from .options import (
     AUTH_FUNCTION_LOG_LEVEL,
@@ -70,8 +71,13 @@ def build_auth_function(
     token_header: str,
     totp_issuer: str,
     log_removal_policy: RemovalPolicy,
+    cors: CorsPolicy | None = None,
 ) -> lambda_.Function:
-    """Create the auth function (ids ``AuthFunction``, its role and log group)."""
+    """Create the auth function (ids ``AuthFunction``, its role and log group).
+
+    With ``cors``, its environment names the allowed origins: every answer it gives
+    carries the CORS headers for the request's Origin when that origin is allowed.
+    """
     admin_actions = ADMIN_ACTIONS_BY_FLOW[sign_up_flow]
     log_group = logs.LogGroup(
         scope,
@@ -109,6 +115,7 @@ def build_auth_function(
             # access token: the header the authorizer reads, so clients send one header.
             "TOKEN_HEADER": token_header,
             "TOTP_ISSUER": totp_issuer,
+            **(cors.function_environment() if cors is not None else {}),
         },
         log_group=log_group,
         tracing=lambda_.Tracing.ACTIVE,

@@ -17,6 +17,7 @@ from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_route53_targets as route53_targets
 from constructs import Construct
 
+from ._cors import CorsPolicy
 from .options import LOG_RETENTION, CustomDomain
 
 #: The body API Gateway sends when a request does not match the route's model. Gateway
@@ -44,56 +45,12 @@ CORS_GATEWAY_RESPONSES: Final = (
 )
 
 
-def cors_with_token_header(
-    cors: apigateway.CorsOptions, token_header: str
-) -> apigateway.CorsOptions:
-    """Return new CORS options whose allowed headers include ``token_header``.
-
-    Browsers refuse to send a header the preflight did not allow, so a custom token
-    header (``Auth``) must be listed.
-    """
-    headers = list(cors.allow_headers or apigateway.Cors.DEFAULT_HEADERS)
-    if token_header.lower() not in {h.lower() for h in headers}:
-        headers.append(token_header)
-    return apigateway.CorsOptions(
-        allow_origins=cors.allow_origins,
-        allow_credentials=cors.allow_credentials,
-        allow_headers=headers,
-        allow_methods=cors.allow_methods,
-        disable_cache=cors.disable_cache,
-        expose_headers=cors.expose_headers,
-        max_age=cors.max_age,
-        status_code=cors.status_code,
-    )
-
-
-def cors_response_headers(cors: apigateway.CorsOptions) -> dict[str, str]:
-    """Return the gateway-response headers that make an error readable by a browser."""
-    origins = list(cors.allow_origins)
-    headers: dict[str, str] = {
-        "Access-Control-Allow-Headers": "'" + ",".join(cors.allow_headers or ()) + "'",
-        "Access-Control-Allow-Methods": "'"
-        + ",".join(cors.allow_methods or apigateway.Cors.ALL_METHODS)
-        + "'",
-    }
-    if len(origins) == 1:
-        headers["Access-Control-Allow-Origin"] = f"'{origins[0]}'"
-    else:
-        # A header holds one origin: echo the caller's. Only error bodies travel this
-        # way, and the preflight (which checks the list) still guards real requests.
-        headers["Access-Control-Allow-Origin"] = "method.request.header.Origin"
-        headers["Vary"] = "'Origin'"
-    if cors.allow_credentials:
-        headers["Access-Control-Allow-Credentials"] = "'true'"
-    return headers
-
-
 def build_rest_api(
     scope: Construct,
     *,
     stage_name: str,
     cloud_watch_role: bool,
-    cors: apigateway.CorsOptions | None,
+    cors: CorsPolicy | None,
     method_throttles: Mapping[str, apigateway.ThrottleSettings],
     log_removal_policy: RemovalPolicy,
 ) -> apigateway.RestApi:
@@ -103,7 +60,7 @@ def build_rest_api(
         scope: The CognitoApi.
         stage_name: The deployed stage.
         cloud_watch_role: Whether to create the account-wide API Gateway CloudWatch role.
-        cors: CORS options (token header already allowed), or ``None`` for no CORS.
+        cors: The CORS policy, or ``None`` for no CORS.
         method_throttles: Throttle per stage method path, e.g. ``"/auth/POST"``.
         log_removal_policy: What happens to the access log group with the stack.
     """
@@ -119,7 +76,7 @@ def build_rest_api(
         description="Sign-up and sign-in API backed by Cognito (cognito-api-construct).",
         cloud_watch_role=cloud_watch_role,
         endpoint_types=[apigateway.EndpointType.REGIONAL],
-        default_cors_preflight_options=cors,
+        default_cors_preflight_options=None if cors is None else cors.options,
         deploy_options=apigateway.StageOptions(
             stage_name=stage_name,
             access_log_destination=apigateway.LogGroupLogDestination(access_logs),
@@ -157,7 +114,7 @@ def build_rest_api(
     )
     if cloud_watch_role:
         _acknowledge_cloud_watch_role(api)
-    cors_headers = cors_response_headers(cors) if cors is not None else None
+    cors_headers = cors.gateway_response_headers() if cors is not None else None
     api.add_gateway_response(
         "BadRequestBodyResponse",
         type=apigateway.ResponseType.BAD_REQUEST_BODY,
@@ -165,12 +122,17 @@ def build_rest_api(
         templates={"application/json": BAD_REQUEST_BODY_TEMPLATE},
         response_headers=cors_headers,
     )
-    if cors_headers is not None:
+    if cors is not None and cors_headers is not None:
         for response_type in CORS_GATEWAY_RESPONSES:
             api.add_gateway_response(
                 f"{response_type.response_type}CorsResponse",
                 type=response_type,
                 response_headers=cors_headers,
+            )
+        if cors.needs_origin_check:
+            # WAF's block answer must not copy the Origin it refused: no CORS headers.
+            api.add_gateway_response(
+                "WafFilteredResponse", type=apigateway.ResponseType.WAF_FILTERED
             )
     return api
 

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Annotations, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from . import _validation as validate
 from ._auth_endpoints import add_auth_routes, auth_method_paths, build_auth_function
-from ._rest_api import build_custom_domain, build_rest_api, cors_with_token_header
+from ._cors import CorsPolicy, cors_policy
+from ._rest_api import build_custom_domain, build_rest_api
 from ._route_guard import RouteGuard, build_authorizer
 from ._user_pool import build_user_pool, build_user_pool_client
+from ._waf import build_origin_check
 from .options import (
     DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES,
     DEFAULT_ID_TOKEN_VALIDITY_MINUTES,
@@ -97,9 +100,17 @@ class CognitoApi(Construct):
             Defaults to the stack name.
         domain: A custom domain (name, ACM certificate, optional Route 53 zone for an A
             alias record). Defaults to the execute-api URL only.
-        cors: CORS for browsers; when set, every resource answers preflights, the
-            token header is allowed, and the 4XX/5XX gateway responses (authorizer 401
-            and 403 included) carry the CORS headers. Defaults to no CORS.
+        cors: CORS for browsers. When set, every resource answers preflights (the
+            token header allowed), and every answer carries the CORS headers for an
+            allowed origin: the auth function's (it echoes the request's Origin when
+            allowed), API Gateway's own 4XX/5XX (authorizer 401 included), and your
+            route functions' once they add them (the construct gives each
+            ``lambda.Function`` of ``add_protected_route`` / ``add_public_route`` the
+            ``CORS_ALLOW_ORIGINS``, ``CORS_ALLOW_CREDENTIALS`` and
+            ``CORS_EXPOSE_HEADERS`` variables; see the README). With several origins
+            a WAF web ACL (``origin_check``) refuses requests from any other origin.
+            ``Cors.ALL_ORIGINS`` with ``allow_credentials`` is refused. Defaults to no
+            CORS.
         auth_throttle: Rate and burst of each auth method; a field left out keeps its
             default. Defaults to 20 requests/s with a burst of 40 per method, below
             Cognito's default quotas (120/s sign-in shared by /auth, /login and
@@ -119,6 +130,8 @@ class CognitoApi(Construct):
         auth_function: The auth Lambda (``AuthFunction``).
         auth_methods: The auth routes' methods by name (``"signup"``, ``"auth"``, ...).
         custom_domain: The API Gateway domain name (``Domain``) when ``domain`` is set.
+        origin_check: The WAF web ACL (``OriginCheck``) that refuses other origins,
+            when ``cors`` allows several; None otherwise.
         url: The base URL, ending in "/": the custom domain's when set.
     """
 
@@ -187,6 +200,7 @@ class CognitoApi(Construct):
         throttle = validate.auth_throttle_or_default(auth_throttle)
         validate.check_stage_name(stage_name)
         validate.check_domain(domain)
+        self._cors: CorsPolicy | None = None if cors is None else cors_policy(cors, token_header)
 
         self._token_header = token_header
         log_removal = DEFAULT_REMOVAL_POLICY if removal_policy is None else removal_policy
@@ -224,7 +238,7 @@ class CognitoApi(Construct):
             self,
             stage_name=stage_name,
             cloud_watch_role=cloud_watch_role,
-            cors=None if cors is None else cors_with_token_header(cors, token_header),
+            cors=self._cors,
             method_throttles=dict.fromkeys(auth_method_paths(sign_up_flow), throttle),
             log_removal_policy=log_removal,
         )
@@ -239,6 +253,7 @@ class CognitoApi(Construct):
             token_header=token_header,
             totp_issuer=Stack.of(self).stack_name if totp_issuer is None else totp_issuer,
             log_removal_policy=log_removal,
+            cors=self._cors,
         )
         #: The auth methods by route path ("signup", "auth", "password/forgot"...).
         self.auth_methods: dict[str, apigateway.Method] = add_auth_routes(
@@ -251,6 +266,12 @@ class CognitoApi(Construct):
         #: The API's base URL (ends with "/"): the custom domain's when given.
         self.url: str = self.rest_api.url if domain is None else f"https://{domain.domain_name}/"
         self._authorizer: apigateway.CognitoUserPoolsAuthorizer | None = None
+        #: The web ACL refusing other origins, when ``cors`` allows several.
+        self.origin_check: wafv2.CfnWebACL | None = (
+            build_origin_check(self, self.rest_api, self._cors.origins)
+            if self._cors is not None and self._cors.needs_origin_check
+            else None
+        )
 
     @property
     def authorizer(self) -> apigateway.CognitoUserPoolsAuthorizer:
@@ -291,6 +312,7 @@ class CognitoApi(Construct):
         """
         verbs, resource = self._prepare_route(path, methods)
         scopes = validate.check_authorization_scopes(authorization_scopes)
+        self._tell_cors(handler)
         integration = apigateway.LambdaIntegration(handler, allow_test_invoke=False)
         for verb in verbs:
             resource.add_method(
@@ -327,6 +349,7 @@ class CognitoApi(Construct):
             The API Gateway resource at ``path``.
         """
         verbs, resource = self._prepare_route(path, methods)
+        self._tell_cors(handler)
         integration = apigateway.LambdaIntegration(handler, allow_test_invoke=False)
         for verb in verbs:
             method = resource.add_method(
@@ -334,6 +357,26 @@ class CognitoApi(Construct):
             )
             self._guard.allow_public(method)
         return resource
+
+    def _tell_cors(self, handler: lambda_.IFunction) -> None:
+        """Give a route's function the CORS environment its answers need (see README).
+
+        API Gateway passes a proxy integration's headers through untouched, so the
+        function itself must add the CORS headers; it learns the allowed origins here.
+        """
+        if self._cors is None:
+            return
+        if isinstance(handler, lambda_.Function):
+            for name, value in self._cors.function_environment().items():
+                handler.add_environment(name, value)
+            return
+        names = ", ".join(self._cors.function_environment())
+        Annotations.of(handler).add_warning_v2(
+            "cognito-api-construct:cors-environment",
+            f"CognitoApi could not set {names} on this function (it is not a "
+            "lambda.Function defined in this app): set them yourself, or browsers "
+            "cannot read its answers.",
+        )
 
     def _prepare_route(
         self, path: str, methods: Sequence[str]

@@ -215,3 +215,16 @@ def self_service(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     handler = route_handler(stack)
     auth.add_protected_route("reports", handler)
     return _synth(app, stack, auth, handler)
+
+
+@pytest.fixture(scope="session")
+def all_origins(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """cors=Cors.ALL_ORIGINS (no credentials) and a protected route."""
+    app = App(outdir=str(tmp_path_factory.mktemp("all_origins")))
+    stack = Stack(app, "AllOrigins", env=ENV)
+    auth = CognitoApi(
+        stack, "Auth", cors=apigateway.CorsOptions(allow_origins=apigateway.Cors.ALL_ORIGINS)
+    )
+    handler = route_handler(stack)
+    auth.add_protected_route("reports", handler)
+    return _synth(app, stack, auth, handler)

@@ -515,3 +515,23 @@ def test_unexpected_failure_is_500_with_the_request_id_and_no_details(
     assert lambda_context.aws_request_id in body["message"]
     assert BODY_KEY not in response["body"]
     assert BODY_KEY not in caplog.text
+
+
+@pytest.mark.parametrize("body", [{"message": ""}, {"nothing": 1}])
+def test_every_answer_carries_the_cors_headers_of_an_allowed_origin(
+    gpt_handler, gpt_event, lambda_context, monkeypatch, body
+):
+    # given the environment CognitoApi gives a route's function when cors is set
+    monkeypatch.setenv("CORS_ALLOW_ORIGINS", "https://app.example.com,https://admin.example.com")
+    monkeypatch.setenv("CORS_ALLOW_CREDENTIALS", "false")
+    monkeypatch.setenv("CORS_EXPOSE_HEADERS", "Retry-After")
+    event = gpt_event(body)
+    event["headers"]["origin"] = "https://admin.example.com"
+
+    # when the route answers an error
+    response = gpt_handler.handler(event, lambda_context)
+
+    # then a page on that origin may read it
+    assert response["statusCode"] == 400
+    assert response["headers"]["Access-Control-Allow-Origin"] == "https://admin.example.com"
+    assert response["headers"]["Vary"] == "Origin"

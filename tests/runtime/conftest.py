@@ -170,7 +170,8 @@ def cognito() -> Iterator[CognitoSetup]:
         env.setenv("AWS_DEFAULT_REGION", "us-east-1")
         env.setenv("AWS_REGION", "us-east-1")
         env.delenv("AWS_ENDPOINT_URL", raising=False)
-        env.delenv("CORS_ALLOW_ORIGIN", raising=False)
+        for variable in ("CORS_ALLOW_ORIGINS", "CORS_ALLOW_CREDENTIALS", "CORS_EXPOSE_HEADERS"):
+            env.delenv(variable, raising=False)
         admin = boto3.client("cognito-idp", region_name="us-east-1")
         pool_id = admin.create_user_pool(
             PoolName="auth-tests",

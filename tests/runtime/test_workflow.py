@@ -121,14 +121,3 @@ def test_responses_are_json_and_not_cacheable(invoke, make_event, passwords, sig
     assert reply.headers["Content-Type"] == "application/json"
     assert reply.headers["Cache-Control"] == "no-store"
     assert "Access-Control-Allow-Origin" not in reply.headers
-
-
-def test_cors_origin_is_echoed_when_configured(invoke, make_event, monkeypatch):
-    # given
-    monkeypatch.setenv("CORS_ALLOW_ORIGIN", "https://app.example.com")
-
-    # when
-    reply = invoke(make_event("/nowhere", {}))
-
-    # then
-    assert reply.headers["Access-Control-Allow-Origin"] == "https://app.example.com"

@@ -40,6 +40,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .api_key import SecretApiKeyCache, secrets_manager_client
+from .cors import cors_headers
 from .errors import GptRouteError, UpstreamError, UpstreamNotConfiguredError
 from .request import parse_request
 from .upstream import OPENER, ChatReply, ask_chat_completion, load_config
@@ -87,10 +88,16 @@ def answer(
         raise
 
 
-def _response(status: int, body: Mapping[str, Any]) -> dict[str, Any]:
+def _response(status: int, body: Mapping[str, Any], event: Mapping[str, Any]) -> dict[str, Any]:
+    # Every answer, errors included, carries the CORS headers (the README's snippet):
+    # API Gateway passes these headers through as they are.
     return {
         "statusCode": status,
-        "headers": {"Content-Type": "application/json", "Cache-Control": "no-store"},
+        "headers": {
+            "Content-Type": "application/json",
+            "Cache-Control": "no-store",
+            **cors_headers(event),
+        },
         "body": json.dumps(body),
     }
 
@@ -112,10 +119,10 @@ def handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
     }
     try:
         reply = answer(event, environ=os.environ, secret_keys=_SECRET_KEYS)
-        response = _response(200, {"reply": reply.reply, "model": reply.model})
+        response = _response(200, {"reply": reply.reply, "model": reply.model}, event)
         log["model"] = reply.model
     except GptRouteError as error:
-        response = _response(error.status, {"error": error.code, "message": error.message})
+        response = _response(error.status, {"error": error.code, "message": error.message}, event)
         log["error"] = error.code
         if isinstance(error, UpstreamError) and error.upstream_status is not None:
             log["upstream_status"] = error.upstream_status
@@ -129,6 +136,7 @@ def handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
                 "error": "InternalError",
                 "message": f"Something went wrong on our side (request id {request_id}).",
             },
+            event,
         )
     log["status"] = response["statusCode"]
     log["latency_ms"] = round((time.perf_counter() - started) * 1000, 1)

@@ -10,6 +10,7 @@ parts it wires know nothing of each other.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -26,9 +27,12 @@ from .openapi import DOCUMENT_PATH, dumps, openapi_document
 from .resolve import References, UnresolvedReferenceError, resolve
 from .services import DUMMY_CREDENTIALS, EmbeddedServices
 from .synth import synthesize
+from .waf import read_web_acls
 from .workers import LambdaWorkers, check_runnable, lambda_environment
 
 __all__ = ["LocalApi", "LocalApiError", "parse_assignments"]
+
+_LOG = logging.getLogger(__name__)
 
 
 class LocalApiError(Exception):
@@ -363,12 +367,22 @@ class LocalApi:
                 ]
                 pools[references.refs[pool]] = clients
             authorizers[logical_id] = CognitoAuthorizer(keys, self.stack.region, pools)
+        web_acls = read_web_acls(self.stack.resources, self.api.logical_id)
+        for acl in web_acls:
+            if acl.not_emulated:
+                _LOG.warning(
+                    "Web ACL %s: rules %s are not emulated (managed rule groups, rate-based "
+                    "rules and IP sets never match locally)",
+                    acl.logical_id,
+                    ", ".join(acl.not_emulated),
+                )
         gateway = Gateway(
             self.api,
             api_id=references.refs.get(self.api.logical_id, "local"),
             account=self.stack.account,
             authorizers=authorizers,
             invoke=self._workers.invoke,
+            web_acls=web_acls,
         )
         self._server = GatewayServer(gateway, self.host, self._port)
         # Bound by now: the document can name the real stage URL as its server.

@@ -44,14 +44,16 @@ class Integration:
     """Where a method sends requests.
 
     ``type`` is the template's (``AWS_PROXY``, ``MOCK``...); ``function_id`` the logical
-    id of the integrated Lambda function; ``mock_status``/``mock_headers`` the first
-    integration response of a MOCK (header values as written, e.g. ``"'*'"``).
+    id of the integrated Lambda function; ``mock_status``/``mock_headers``/
+    ``mock_template`` the first integration response of a MOCK (header values as
+    written, e.g. ``"'*'"``; the JSON response template, which may override headers).
     """
 
     type: str
     function_id: str | None = None
     mock_status: int = 200
     mock_headers: Mapping[str, str] | None = None
+    mock_template: str = ""
 
 
 @dataclass(frozen=True)
@@ -225,27 +227,30 @@ def _integration(
             if name.startswith(_METHOD_RESPONSE_HEADER) and isinstance(value, str)
         }
         return Integration(
-            type=kind, mock_status=int(first.get("StatusCode", 200)), mock_headers=headers
+            type=kind,
+            mock_status=int(first.get("StatusCode", 200)),
+            mock_headers=headers,
+            mock_template=str(first.get("ResponseTemplates", {}).get("application/json", "")),
         )
     functions = [
         target
-        for target in _references(properties.get("Uri"))
+        for target in references(properties.get("Uri"))
         if resources.get(target, {}).get("Type") == "AWS::Lambda::Function"
     ]
     return Integration(type=kind, function_id=functions[0] if functions else None)
 
 
-def _references(value: Any) -> Iterator[str]:
+def references(value: Any) -> Iterator[str]:
     """Every logical id referenced anywhere inside an intrinsic-function tree."""
     target = ref_target(value)
     if target is not None:
         yield target
     if isinstance(value, Mapping):
         for item in value.values():
-            yield from _references(item)
+            yield from references(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _references(item)
+            yield from references(item)
 
 
 def _authorizer(logical_id: str, properties: Mapping[str, Any]) -> Authorizer:

@@ -24,8 +24,9 @@ from urllib.parse import parse_qsl, unquote
 from .apimodel import RestApi, Route
 from .authorizer import CognitoAuthorizer, UnauthorizedError
 from .events import InvalidProxyResponseError, Request, proxy_event, proxy_response
-from .gateway_responses import GatewayResponses, HttpResponse
+from .gateway_responses import GatewayResponses, HttpResponse, origin_overrides
 from .validation import RequestInvalidError, missing_parameters, validate_body
+from .waf import WafRequest, WebAcl
 from .workers import FunctionCrashedError, FunctionTimeoutError
 
 __all__ = ["Gateway", "GatewayServer"]
@@ -47,6 +48,7 @@ class Gateway:
         account: the account id for events.
         authorizers: a checker per authorizer logical id.
         invoke: calls a Lambda by logical id with an event, returns its result.
+        web_acls: the WAF web ACLs associated with the stage. Defaults to none.
     """
 
     def __init__(
@@ -57,8 +59,10 @@ class Gateway:
         account: str,
         authorizers: Mapping[str, CognitoAuthorizer],
         invoke: Invoke,
+        web_acls: tuple[WebAcl, ...] = (),
     ) -> None:
         self.api = api
+        self._web_acls = web_acls
         self._api_id = api_id
         self._account = account
         self._authorizers = authorizers
@@ -88,6 +92,11 @@ class Gateway:
         if request.path != stage_prefix and not request.path.startswith(stage_prefix + "/"):
             # No such stage: API Gateway answers a bare 403 Forbidden.
             return gateway_error("ACCESS_DENIED")
+        # WAF inspects a request before API Gateway routes, authorizes or answers it.
+        blocked = self._waf_blocks(request)
+        if blocked is not None:
+            _LOG.info("%s %s: blocked by WAF (%s)", request.method, request.path, blocked)
+            return gateway_error("WAF_FILTERED")
         if len(request.body) > MAX_PAYLOAD_BYTES:
             return gateway_error("REQUEST_TOO_LARGE")
         path = request.path[len(stage_prefix) :] or "/"
@@ -101,7 +110,7 @@ class Gateway:
         assert route is not None
         context["resourcePath"] = route.path
         if route.integration.type == "MOCK":
-            return self._mock(route, request.request_id)
+            return self._mock(route, request.request_id, lower_headers)
         claims = None
         if route.protected:
             try:
@@ -194,10 +203,19 @@ class Gateway:
                 return "BAD_REQUEST_BODY", error.validation_error
         return None
 
+    def _waf_blocks(self, request: Request) -> str | None:
+        inspected = WafRequest(request.method, request.path, request.query, request.headers)
+        for acl in self._web_acls:
+            rule = acl.blocks(inspected)
+            if rule is not None:
+                return f"{acl.logical_id}/{rule}"
+        return None
+
     @staticmethod
-    def _mock(route: Route, request_id: str) -> HttpResponse:
+    def _mock(route: Route, request_id: str, request_headers: Mapping[str, str]) -> HttpResponse:
+        overrides = origin_overrides(route.integration.mock_template, request_headers)
         headers = [
-            (name, value[1:-1])
+            (name, overrides.get(name, value[1:-1]))
             for name, value in (route.integration.mock_headers or {}).items()
             if len(value) >= 2 and value[0] == value[-1] == "'"
         ]

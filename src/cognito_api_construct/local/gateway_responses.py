@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 
 from .apimodel import GatewayResponse
 
-__all__ = ["GatewayResponses", "HttpResponse", "escape_javascript", "render_template"]
+__all__ = [
+    "GatewayResponses",
+    "HttpResponse",
+    "escape_javascript",
+    "origin_overrides",
+    "render_template",
+]
 
 _LOG = logging.getLogger(__name__)
 _DEFAULT_TEMPLATE = '{"message":$context.error.messageString}'
@@ -31,6 +37,7 @@ _BUILT_IN: Mapping[str, tuple[int, str, str]] = {
         "MissingAuthenticationTokenException",
     ),
     "ACCESS_DENIED": (403, "Forbidden", "ForbiddenException"),
+    "WAF_FILTERED": (403, "Forbidden", "ForbiddenException"),
     "BAD_REQUEST_BODY": (400, "Invalid request body", "BadRequestException"),
     "BAD_REQUEST_PARAMETERS": (400, "Missing required request parameters", "BadRequestException"),
     "REQUEST_TOO_LARGE": (413, "Request Too Long", "RequestTooLargeException"),
@@ -185,3 +192,39 @@ def _value(match: re.Match[str], values: Mapping[str, str]) -> str:
 def _java_replacement(text: str) -> str:
     # In a Java replacement string a backslash quotes the next character.
     return re.sub(r"\\(.)", r"\1", text)
+
+
+_IF_BLOCK = re.compile(r"#if\((.*?)\)(.*?)#end", re.DOTALL)
+_ORIGIN_TEST = re.compile(r'\$origin\s*==\s*"((?:[^"\\]|\\.)*)"')
+_ORIGIN_OVERRIDE = re.compile(
+    r"#set\(\$context\.responseOverride\.header\.([A-Za-z0-9-]+)\s*=\s*\$origin\)"
+)
+
+
+def origin_overrides(template: str, request_headers: Mapping[str, str]) -> dict[str, str]:
+    """The headers a MOCK integration response template overrides with the request's Origin.
+
+    aws-cdk-lib's CORS preflight for several origins answers the first origin as a fixed
+    header and carries a template that sets ``Access-Control-Allow-Origin`` to the
+    request's ``Origin`` when it equals one of the others:
+    ``#if($origin == "b" || $origin == "c") #set($context.responseOverride.header.
+    Access-Control-Allow-Origin = $origin) #end``. Those blocks are evaluated here; an
+    origin the template does not name overrides nothing.
+
+    Args:
+        template: The integration response's ``application/json`` template.
+        request_headers: The request's headers, names lower-cased.
+
+    Returns:
+        Header name -> value to put in place of the fixed one.
+    """
+    origin = request_headers.get("origin", "")
+    overrides: dict[str, str] = {}
+    if not origin or "$origin" not in template:
+        return overrides
+    for condition, body in _IF_BLOCK.findall(template):
+        allowed = [literal.replace('\\"', '"') for literal in _ORIGIN_TEST.findall(condition)]
+        if origin in allowed:
+            for header in _ORIGIN_OVERRIDE.findall(body):
+                overrides[header] = origin
+    return overrides

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,16 +131,12 @@ def json_response(
     Args:
         status: The HTTP status code.
         payload: Anything ``json.dumps`` accepts.
-        headers: Extra headers. Defaults to none; ``Access-Control-Allow-Origin`` is
-            added when the ``CORS_ALLOW_ORIGIN`` environment variable is set.
+        headers: Extra headers. Defaults to none.
 
     Returns:
         The dictionary API Gateway expects back from a proxy integration.
     """
     all_headers = dict(_BASE_HEADERS)
-    origin = os.environ.get("CORS_ALLOW_ORIGIN")
-    if origin:
-        all_headers["Access-Control-Allow-Origin"] = origin
     all_headers.update(headers or {})
     return {
         "statusCode": status,

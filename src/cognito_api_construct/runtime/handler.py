@@ -11,7 +11,8 @@ Environment:
     LOG_LEVEL: Level of this function's own log lines. Defaults to INFO. botocore and
         urllib3 stay at WARNING whatever it says: at DEBUG they log request bodies,
         passwords included.
-    CORS_ALLOW_ORIGIN: Optional value for Access-Control-Allow-Origin.
+    CORS_ALLOW_ORIGINS, CORS_ALLOW_CREDENTIALS, CORS_EXPOSE_HEADERS: The ``cors`` prop,
+        turned into the CORS headers of every answer (see :mod:`.cors`).
     SIGN_UP_FLOW: ``ADMIN_CREATE`` (the default) or ``SELF_SERVICE``: which routes exist.
     TOKEN_HEADER: The header the access token arrives in (``/signout``,
         ``/password/change``, the signed-in ``/mfa`` routes). Defaults to
@@ -33,6 +34,7 @@ from botocore.exceptions import ClientError
 
 from . import routes
 from .context import DEFAULT_TOTP_ISSUER, Caller, access_token_from
+from .cors import CorsSettings
 from .errors import (
     ApiError,
     BadRequestError,
@@ -119,6 +121,10 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         failure = _describe_failure(unexpected)
     if error is not None:
         response = error_response(error)
+    # Every answer, errors and 204s included: a browser reads none without them.
+    response["headers"].update(
+        CorsSettings.from_environment().headers_for(request.headers.get("origin"))
+    )
     _log(request, response["statusCode"], started, request_id, error, failure)
     return response
 
