@@ -130,18 +130,18 @@ def test_cli_reports_several_apis_with_a_listing(tmp_path: Path) -> None:
 
 
 def test_unrunnable_integrated_function_is_named_before_anything_starts(tmp_path: Path) -> None:
-    # given the tiny assembly whose echo function is switched to Node.js
+    # given the tiny assembly whose echo function is switched to Ruby
     assembly = tmp_path / "cdk.out"
     shutil.copytree(TINY_ASSEMBLY, assembly)
     template_path = assembly / "TinyStack.template.json"
     template = json.loads(template_path.read_text())
-    template["Resources"]["EchoFunction4A5B6C7D"]["Properties"]["Runtime"] = "nodejs20.x"
+    template["Resources"]["EchoFunction4A5B6C7D"]["Properties"]["Runtime"] = "ruby3.3"
     template_path.write_text(json.dumps(template))
 
     # when the emulator starts
     # then a clear error names the function and its runtime
     with (
-        pytest.raises(UnsupportedFunctionError, match=r"EchoFunction4A5B6C7D.*'nodejs20\.x'"),
+        pytest.raises(UnsupportedFunctionError, match=r"EchoFunction4A5B6C7D.*'ruby3\.3'"),
         LocalApi.from_cdk_out(assembly, port=0),
     ):
         pass
