@@ -147,6 +147,35 @@ def test_unrunnable_integrated_function_is_named_before_anything_starts(tmp_path
         pass
 
 
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node on PATH")
+def test_inline_node_function_answers_through_the_gateway(tmp_path: Path) -> None:
+    # given the tiny assembly whose slow function is inline Node.js code
+    assembly = tmp_path / "cdk.out"
+    shutil.copytree(TINY_ASSEMBLY, assembly)
+    template_path = assembly / "TinyStack.template.json"
+    template = json.loads(template_path.read_text())
+    slow = template["Resources"]["SlowFunction8E9F0A1B"]
+    slow.pop("Metadata", None)  # its aws:asset:path would win over the inline code
+    slow["Properties"].update(
+        Runtime="nodejs20.x",
+        Handler="index.handler",
+        Code={
+            "ZipFile": "exports.handler = async (event) => ({statusCode: 200, "
+            "body: JSON.stringify({runtime: process.env.AWS_EXECUTION_ENV, "
+            "seconds: JSON.parse(event.body).seconds})})"
+        },
+    )
+    template_path.write_text(json.dumps(template))
+
+    # when its route is called
+    with LocalApi.from_cdk_out(assembly, port=0) as api:
+        reply = call("POST", f"{api.url}slow", {"seconds": 0})
+
+    # then the Node.js handler answered the proxy event
+    assert reply.status == 200
+    assert reply.json() == {"runtime": "AWS_Lambda_nodejs20.x", "seconds": 0}
+
+
 def test_env_override_for_an_unknown_function_is_refused() -> None:
     # given an --env naming no function of the API
     api = LocalApi.from_cdk_out(TINY_ASSEMBLY, env={"Nope.VAR": "x"}, port=0)
