@@ -130,21 +130,50 @@ def test_cli_reports_several_apis_with_a_listing(tmp_path: Path) -> None:
 
 
 def test_unrunnable_integrated_function_is_named_before_anything_starts(tmp_path: Path) -> None:
-    # given the tiny assembly whose echo function is switched to Node.js
+    # given the tiny assembly whose echo function is switched to Ruby
     assembly = tmp_path / "cdk.out"
     shutil.copytree(TINY_ASSEMBLY, assembly)
     template_path = assembly / "TinyStack.template.json"
     template = json.loads(template_path.read_text())
-    template["Resources"]["EchoFunction4A5B6C7D"]["Properties"]["Runtime"] = "nodejs20.x"
+    template["Resources"]["EchoFunction4A5B6C7D"]["Properties"]["Runtime"] = "ruby3.3"
     template_path.write_text(json.dumps(template))
 
     # when the emulator starts
     # then a clear error names the function and its runtime
     with (
-        pytest.raises(UnsupportedFunctionError, match=r"EchoFunction4A5B6C7D.*'nodejs20\.x'"),
+        pytest.raises(UnsupportedFunctionError, match=r"EchoFunction4A5B6C7D.*'ruby3\.3'"),
         LocalApi.from_cdk_out(assembly, port=0),
     ):
         pass
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node on PATH")
+def test_inline_node_function_answers_through_the_gateway(tmp_path: Path) -> None:
+    # given the tiny assembly whose slow function is inline Node.js code
+    assembly = tmp_path / "cdk.out"
+    shutil.copytree(TINY_ASSEMBLY, assembly)
+    template_path = assembly / "TinyStack.template.json"
+    template = json.loads(template_path.read_text())
+    slow = template["Resources"]["SlowFunction8E9F0A1B"]
+    slow.pop("Metadata", None)  # its aws:asset:path would win over the inline code
+    slow["Properties"].update(
+        Runtime="nodejs20.x",
+        Handler="index.handler",
+        Code={
+            "ZipFile": "exports.handler = async (event) => ({statusCode: 200, "
+            "body: JSON.stringify({runtime: process.env.AWS_EXECUTION_ENV, "
+            "seconds: JSON.parse(event.body).seconds})})"
+        },
+    )
+    template_path.write_text(json.dumps(template))
+
+    # when its route is called
+    with LocalApi.from_cdk_out(assembly, port=0) as api:
+        reply = call("POST", f"{api.url}slow", {"seconds": 0})
+
+    # then the Node.js handler answered the proxy event
+    assert reply.status == 200
+    assert reply.json() == {"runtime": "AWS_Lambda_nodejs20.x", "seconds": 0}
 
 
 def test_env_override_for_an_unknown_function_is_refused() -> None:

@@ -74,7 +74,7 @@ def test_python_zip_function_is_runnable() -> None:
 @pytest.mark.parametrize(
     ("changes", "reason"),
     [
-        ({"runtime": "nodejs20.x"}, "runtime 'nodejs20.x'"),
+        ({"runtime": "ruby3.3"}, "runtime 'ruby3.3'"),
         ({"package_type": "Image", "runtime": None}, "container image"),
         ({"handler": None}, "Handler"),
         ({"code_dir": None}, "asset was not found"),

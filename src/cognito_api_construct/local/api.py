@@ -346,10 +346,12 @@ class LocalApi:
         self._workers.warm()
 
     def _inline(self, function: LambdaFunction) -> Path:
-        # Lambda stores inline (ZipFile) Python code as index.py.
+        # CloudFormation stores inline (ZipFile) code as index.py, or index.js (CommonJS)
+        # for Node.js: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-code.html
         directory = Path(tempfile.mkdtemp(prefix=f"cognito-api-local-{function.logical_id}-"))
         self._temporary.append(directory)
-        (directory / "index.py").write_text(function.inline_code or "", encoding="utf-8")
+        name = "index.js" if (function.runtime or "").startswith("nodejs") else "index.py"
+        (directory / name).write_text(function.inline_code or "", encoding="utf-8")
         return directory
 
     def _start_gateway(self, references: References) -> None:

@@ -1,4 +1,4 @@
-"""Run the template's Python Lambda functions in long-lived worker processes.
+"""Run the template's Python and Node.js Lambda functions in long-lived worker processes.
 
 It owns the worker processes: one per concurrent invocation (like a warm Lambda
 sandbox, one invocation at a time each), grown on demand up to a small pool per
@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import queue
+import shutil
 import subprocess
 import sys
 import threading
@@ -32,10 +33,12 @@ __all__ = [
     "UnsupportedFunctionError",
     "check_runnable",
     "lambda_environment",
+    "worker_command",
 ]
 
 _LOG = logging.getLogger(__name__)
 _BOOTSTRAP = str(Path(__file__).with_name("_bootstrap.py"))
+_NODE_BOOTSTRAP = str(Path(__file__).with_name("_bootstrap_node.js"))
 #: Lambda gives a function's init (imports, clients) 10 s; a busy laptop needs more.
 _INIT_SECONDS = 30.0
 #: API Gateway stops waiting for an integration after 29 s whatever the Lambda timeout.
@@ -59,12 +62,20 @@ def check_runnable(function: LambdaFunction) -> None:
     name = f"Lambda function {function.logical_id} ({function.function_name})"
     if function.package_type == "Image":
         raise UnsupportedFunctionError(
-            f"{name} is a container image: the local emulator runs Python zip functions only."
+            f"{name} is a container image: the local emulator runs Python and Node.js zip "
+            "functions only."
         )
-    if not (function.runtime or "").startswith("python3"):
+    runtime = function.runtime or ""
+    if runtime.startswith("nodejs"):
+        if shutil.which("node") is None:
+            raise UnsupportedFunctionError(
+                f"{name} uses runtime {runtime!r}: install Node.js so that `node` is on "
+                "PATH to run it locally."
+            )
+    elif not runtime.startswith("python3"):
         raise UnsupportedFunctionError(
             f"{name} uses runtime {function.runtime!r}: the local emulator runs Python "
-            "functions only (python3.x)."
+            "(python3.x) and Node.js (nodejs*) functions only."
         )
     if not function.handler or "." not in function.handler:
         raise UnsupportedFunctionError(f"{name} has no MODULE.FUNCTION Handler.")
@@ -72,6 +83,21 @@ def check_runnable(function: LambdaFunction) -> None:
         raise UnsupportedFunctionError(
             f"{name}: its code asset was not found in the cloud assembly."
         )
+
+
+def worker_command(function: LambdaFunction) -> list[str]:
+    """The command that starts a worker for ``function``, chosen by its runtime.
+
+    A ``nodejs*`` function runs under the ``node`` found on PATH (whatever its version:
+    the emulator does not match the template's), anything else under this Python.
+    """
+    handler = function.handler or ""
+    if (function.runtime or "").startswith("nodejs"):
+        node = shutil.which("node")
+        if node is None:
+            raise UnsupportedFunctionError(f"{function.logical_id}: `node` is not on PATH.")
+        return [node, _NODE_BOOTSTRAP, handler]
+    return [sys.executable, _BOOTSTRAP, handler]
 
 
 def lambda_environment(
@@ -133,7 +159,7 @@ class _Worker:
         self.function = function
         self._log_stream = log_stream
         self._process = subprocess.Popen(  # noqa: S603 - our bootstrap script, no shell
-            [sys.executable, _BOOTSTRAP, function.handler or ""],
+            worker_command(function),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
