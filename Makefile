@@ -39,12 +39,13 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/python scripts/demo.py --serve
 
-## test: every check: lint, types, the test suite, the built wheel, checkov
+## test: every check: lint (ruff, import rules), types, the test suite, the built wheel, checkov
 test: lint typecheck unit package checkov
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(SOURCES)
 	$(BIN)/ruff format --check $(SOURCES)
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

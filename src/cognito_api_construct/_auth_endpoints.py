@@ -1,9 +1,11 @@
 """Builds the auth Lambda and its public routes (/signup, /auth, ... /mfa/verify).
 
-Owns the function (asset, role, log group), the request models taken from
-``runtime/contract.py``, the request validator and the method paths the stage
-throttles. Which routes exist depends on the sign-up flow (``ROUTES_BY_FLOW``). It
-never imports the runtime's handler: only the contract's data.
+Owns the function (asset, role, log group) and, for every route the contract declares
+for the sign-up flow (``runtime/contract.py``), its method: the request model the
+gateway enforces, the request validator, the declared responses (a model for the
+success status and the route's error model for each error status), and the method
+path the stage throttles. It never imports the runtime's handler: only the contract's
+data, which is standard library.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from .options import (
     LOG_RETENTION,
     SignUpFlow,
 )
-from .runtime.contract import ACCESS_TOKEN_ROUTES, ROUTES_BY_FLOW, request_schemas
+from .runtime.contract import Route, routes_for
+from .runtime.schemas import Schema
 
 #: The asset root is this package's directory; only ``runtime/`` ships, so the
 #: handler is ``runtime.handler.handler`` and the runtime imports itself relatively.
@@ -36,7 +39,7 @@ ASSET_DIR: Final = Path(__file__).resolve().parent
 # "*" does not match dotfiles: ".*" keeps tool caches (.mypy_cache...) out too.
 ASSET_EXCLUDE: Final = ("*", "!runtime", "!runtime/**", ".*", "__pycache__", "*.pyc", "*.pyo")
 HANDLER: Final = "runtime.handler.handler"
-AUTH_METHOD: Final = "POST"
+JSON: Final = "application/json"
 
 
 #: The admin actions each flow's function may call, on its own pool only. Every other
@@ -51,15 +54,7 @@ ADMIN_ACTIONS_BY_FLOW: Final[dict[SignUpFlow, tuple[str, ...]]] = {
 
 def auth_method_paths(sign_up_flow: SignUpFlow = SignUpFlow.ADMIN_CREATE) -> tuple[str, ...]:
     """Stage method paths of a flow's auth routes, as ``MethodSetting`` keys them."""
-    return tuple(f"/{route}/{AUTH_METHOD}" for route in ROUTES_BY_FLOW[sign_up_flow.value])
-
-
-def model_id(route: str) -> str:
-    """The construct id of a route's model, e.g. ``PasswordForgotRequestModel``.
-
-    One-part routes keep the ids they always had (``signup`` -> ``SignupRequestModel``).
-    """
-    return "".join(part.capitalize() for part in route.split("/")) + "RequestModel"
+    return tuple(f"{route.resource}/{route.method}" for route in routes_for(sign_up_flow.value))
 
 
 def build_auth_function(
@@ -142,7 +137,11 @@ def add_auth_routes(
     guard: RouteGuard,
     sign_up_flow: SignUpFlow = SignUpFlow.ADMIN_CREATE,
 ) -> dict[str, apigateway.Method]:
-    """Add ``POST /<route>`` for every auth route of the flow, with a model each.
+    """Add every auth route the contract declares for the flow, with its models.
+
+    Construct ids: ``<Route>RequestModel`` (e.g. ``PasswordForgotRequestModel``), one
+    ``<Title>ResponseModel`` per distinct success body (``TokensOrChallengeResponseModel``)
+    and ``<Route>ErrorModel`` per route.
 
     Returns:
         The methods by route path without the leading slash (``"signup"``,
@@ -156,34 +155,85 @@ def add_auth_routes(
         validate_request_parameters=True,
     )
     integration = apigateway.LambdaIntegration(function, allow_test_invoke=False)
+    models = _Models(scope, api)
     methods: dict[str, apigateway.Method] = {}
-    for route, schema in request_schemas(sign_up_flow.value).items():
-        name = model_id(route)
-        # A CfnModel takes the contract's schema verbatim (``"type": ["object",
-        # "string"]`` included), so gateway and Lambda validate the same document.
-        model = apigateway.CfnModel(
-            scope,
-            name,
-            rest_api_id=api.rest_api_id,
-            content_type="application/json",
-            schema=schema,
-        )
-        method = _resource(api, route).add_method(
-            AUTH_METHOD,
+    for route in routes_for(sign_up_flow.value):
+        method = _resource(api, route.path).add_method(
+            route.method,
             integration,
             # No authorizer even where an access token is read: Cognito checks it (and
             # honours revocation, which the gateway cannot), and /mfa/setup must also
             # work during sign-in with only a session.
             authorization_type=apigateway.AuthorizationType.NONE,
             request_validator=validator,
-            request_models={
-                "application/json": apigateway.Model.from_model_name(scope, f"{name}Ref", model.ref)
-            },
+            request_models={JSON: models.get(f"{route.name}RequestModel", route.request)},
+            method_responses=_method_responses(route, models),
         )
-        _acknowledge_public_auth_route(method, takes_access_token=route in ACCESS_TOKEN_ROUTES)
+        _acknowledge_public_auth_route(method, takes_access_token=route.takes_access_token)
         guard.allow_public(method)
-        methods[route] = method
+        methods[route.path] = method
     return methods
+
+
+class _Models:
+    """The API's models, created once each: the same schema twice is one model."""
+
+    def __init__(self, scope: Construct, api: apigateway.RestApi) -> None:
+        self._scope = scope
+        self._api = api
+        self._created: dict[str, apigateway.IModel] = {}
+
+    def get(self, construct_id: str, schema: Schema) -> apigateway.IModel:
+        if construct_id not in self._created:
+            # A CfnModel takes the contract's schema verbatim (``"type": ["object",
+            # "string"]`` included), so gateway and Lambda validate the same document.
+            model = apigateway.CfnModel(
+                self._scope,
+                construct_id,
+                rest_api_id=self._api.rest_api_id,
+                content_type=JSON,
+                schema=schema,
+            )
+            self._created[construct_id] = apigateway.Model.from_model_name(
+                self._scope, f"{construct_id}Ref", model.ref
+            )
+        return self._created[construct_id]
+
+
+def _method_responses(route: Route, models: _Models) -> list[apigateway.MethodResponse]:
+    """The success status with its body's model, each error status with the error model.
+
+    ``Cache-Control`` is declared everywhere: required on success (the function always
+    sends ``no-store``), optional on errors, which API Gateway itself may answer
+    (throttling); ``Retry-After`` is optional on 429 for the same reason.
+    """
+    success = apigateway.MethodResponse(
+        status_code=str(route.status),
+        response_models=(
+            None
+            if route.response is None
+            else {JSON: models.get(f"{route.response['title']}ResponseModel", route.response)}
+        ),
+        response_parameters={_CACHE_CONTROL: True},
+    )
+    error_model = models.get(f"{route.name}ErrorModel", route.error_schema)
+    errors = [
+        apigateway.MethodResponse(
+            status_code=str(status),
+            response_models={JSON: error_model},
+            response_parameters=(
+                {_CACHE_CONTROL: False, _RETRY_AFTER: False}
+                if status == 429
+                else {_CACHE_CONTROL: False}
+            ),
+        )
+        for status in route.errors_by_status()
+    ]
+    return [success, *errors]
+
+
+_CACHE_CONTROL: Final = "method.response.header.Cache-Control"
+_RETRY_AFTER: Final = "method.response.header.Retry-After"
 
 
 def _resource(api: apigateway.RestApi, route: str) -> apigateway.IResource:

@@ -27,6 +27,8 @@ from typing import Final
 from aws_cdk import Token
 from aws_cdk import aws_apigateway as apigateway
 
+from ._problems import Problems
+
 #: Response headers a browser script may read besides the CORS-safelisted ones: the
 #: auth routes' 429 says when to retry.
 EXPOSED_HEADERS: Final = ("Retry-After",)
@@ -101,24 +103,25 @@ def _quoted(values: Sequence[str]) -> str:
     return "'" + ",".join(values) + "'"
 
 
-class CorsError(ValueError):
-    """The ``cors`` prop cannot work in a browser; the message says how to fix it."""
-
-
-def cors_policy(cors: apigateway.CorsOptions, token_header: str) -> CorsPolicy:
+def cors_policy(
+    cors: apigateway.CorsOptions, token_header: str, problems: Problems
+) -> CorsPolicy | None:
     """Check ``cors`` and return its policy, the token header allowed.
 
     Browsers refuse to send a header the preflight did not allow, so a custom token
     header (``Auth``) is added to the allowed headers. The caller's object is not
-    changed.
+    changed. Refused, each with its fix: ``ALL_ORIGINS`` with credentials (browsers
+    refuse ``*`` then), an empty list, ``*`` among other origins, an origin that is not
+    ``scheme://host[:port]`` in lower case.
 
-    Raises:
-        CorsError: ``ALL_ORIGINS`` with credentials (browsers refuse ``*`` then), an
-            empty list, ``*`` among other origins, or an origin that is not
-            ``scheme://host[:port]`` in lower case.
+    Returns:
+        The policy, or None when ``cors`` has a problem (added to ``problems``).
     """
     origins = tuple(cors.allow_origins)
-    _check_origins(origins, bool(cors.allow_credentials))
+    found = len(problems.messages)
+    _check_origins(origins, bool(cors.allow_credentials), problems)
+    if len(problems.messages) > found:
+        return None
     headers = list(cors.allow_headers or apigateway.Cors.DEFAULT_HEADERS)
     if token_header.lower() not in {h.lower() for h in headers}:
         headers.append(token_header)
@@ -144,38 +147,38 @@ def cors_policy(cors: apigateway.CorsOptions, token_header: str) -> CorsPolicy:
     )
 
 
-def _check_origins(origins: tuple[str, ...], allow_credentials: bool) -> None:
+def _check_origins(origins: tuple[str, ...], allow_credentials: bool, problems: Problems) -> None:
     if not origins:
-        raise CorsError(
-            "CognitoApi: cors.allow_origins=[] is invalid: a browser needs at least one "
-            'allowed origin. Pass e.g. allow_origins=["https://app.example.com"], or drop cors.'
+        problems.note(
+            "cors.allow_origins=[] is invalid: a browser needs at least one allowed origin. "
+            'Pass e.g. allow_origins=["https://app.example.com"], or drop cors.'
         )
+        return
     if ALL_ORIGINS in origins:
         if len(origins) > 1:
-            raise CorsError(
-                f"CognitoApi: cors.allow_origins={list(origins)!r} is invalid: '*' already "
-                "allows every origin. Pass apigateway.Cors.ALL_ORIGINS alone, or list the "
-                "origins without '*'."
+            problems.note(
+                f"cors.allow_origins={list(origins)!r} is invalid: '*' already allows every "
+                "origin. Pass apigateway.Cors.ALL_ORIGINS alone, or list the origins "
+                "without '*'."
             )
-        if allow_credentials:
-            raise CorsError(
-                "CognitoApi: cors.allow_origins=Cors.ALL_ORIGINS with allow_credentials=True "
-                "is invalid: browsers refuse credentialed answers whose "
-                "Access-Control-Allow-Origin is '*'. List your front end's origins, e.g. "
+        elif allow_credentials:
+            problems.note(
+                "cors.allow_origins=Cors.ALL_ORIGINS with allow_credentials=True is invalid: "
+                "browsers refuse credentialed answers whose Access-Control-Allow-Origin is "
+                "'*'. List your front end's origins, e.g. "
                 'allow_origins=["https://app.example.com"], or drop allow_credentials.'
             )
         return
     for origin in origins:
         if Token.is_unresolved(origin):
-            raise CorsError(
-                f"CognitoApi: cors.allow_origins holds {origin!r}, a value known only at "
-                "deploy time: the origins must be known at synth time (the auth function "
-                "compares them with each request's Origin). Pass them as plain strings."
+            problems.note(
+                f"cors.allow_origins holds {origin!r}, a value known only at deploy time: the "
+                "origins must be known at synth time (the auth function compares them with "
+                "each request's Origin). Pass them as plain strings."
             )
-        if not _ORIGIN.match(origin):
-            raise CorsError(
-                f"CognitoApi: cors.allow_origins holds {origin!r}, which is not an origin as "
-                "a browser sends it: scheme://host[:port] in lower case, with no path and "
-                'no trailing slash. Pass e.g. "https://app.example.com" or '
-                '"http://localhost:5173".'
+        elif not _ORIGIN.match(origin):
+            problems.note(
+                f"cors.allow_origins holds {origin!r}, which is not an origin as a browser "
+                "sends it: scheme://host[:port] in lower case, with no path and no trailing "
+                'slash. Pass e.g. "https://app.example.com" or "http://localhost:5173".'
             )

@@ -120,7 +120,8 @@ def build_rest_api(
         type=apigateway.ResponseType.BAD_REQUEST_BODY,
         status_code="400",
         templates={"application/json": BAD_REQUEST_BODY_TEMPLATE},
-        response_headers=cors_headers,
+        # Like every answer of the auth function: nothing here is for a cache.
+        response_headers={"Cache-Control": "'no-store'", **(cors_headers or {})},
     )
     if cors is not None and cors_headers is not None:
         for response_type in CORS_GATEWAY_RESPONSES:

@@ -1,44 +1,35 @@
 """Checks on the props of ``CognitoApi`` and on the routes users add.
 
-Every check raises ``ValueError`` whose message names the prop, the value received,
-what is allowed and how to fix it. Values that are unresolved CDK tokens are skipped:
-they are only known at deploy time. Nothing here builds a construct.
+Every check adds to a :class:`Problems` list instead of stopping at the first: a message
+that names the prop, the value received, what is allowed and how to fix it. The caller
+raises once, with every problem and the construct's path
+(:class:`CognitoApiPropsError`, a ``ValueError``). Values that are unresolved CDK tokens
+are skipped: they are only known at deploy time. Nothing here builds a construct.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Final
 
 from aws_cdk import Duration, Token
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cognito as cognito
 
+from ._cors import CorsPolicy, cors_policy
+from ._problems import Problems
 from .options import (
+    DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES,
     DEFAULT_AUTH_THROTTLE,
     DEFAULT_AUTH_THROTTLE_BURST,
     DEFAULT_AUTH_THROTTLE_RATE,
-    DEFAULT_FEATURE_PLAN,
-    DEFAULT_MFA,
-    DEFAULT_MFA_SECOND_FACTOR,
+    DEFAULT_ID_TOKEN_VALIDITY_MINUTES,
+    DEFAULT_REFRESH_TOKEN_VALIDITY_DAYS,
     CustomDomain,
+    PoolSettings,
     SignUpFlow,
-)
-
-#: Props that configure a user pool: meaningless when the caller brings its own.
-POOL_PROPS: Final = (
-    "password_policy",
-    "mfa",
-    "mfa_second_factor",
-    "mfa_message",
-    "sms_role",
-    "lambda_triggers",
-    "user_invitation",
-    "user_verification",
-    "feature_plan",
-    "removal_policy",
-    "deletion_protection",
 )
 
 # RFC 7230 section 3.2.6 "token" characters.
@@ -61,14 +52,9 @@ _RESERVED_HEADERS: Final = frozenset(
     }
 )
 _STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
-_PATH_PART = re.compile(r"^[A-Za-z0-9:._$-]+$")
-_PATH_PARAMETER = re.compile(r"^\{[A-Za-z_][A-Za-z0-9_]*\}$")
 _DOMAIN_NAME = re.compile(
     r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$"
 )
-
-#: Methods a route may have. ANY would be a catch-all; OPTIONS belongs to CORS.
-ROUTE_METHODS: Final = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 
 _ACCESS_ID_MIN_S: Final = 5 * 60
 _ACCESS_ID_MAX_S: Final = 24 * 60 * 60
@@ -83,33 +69,27 @@ class _Shown(str):
         return str(self)
 
 
-def _fail(prop: str, value: object, allowed: str, fix: str) -> ValueError:
-    return ValueError(f"CognitoApi: {prop}={value!r} is invalid: {allowed}. {fix}")
-
-
-def refuse_pool_props_with_existing_pool(given: Mapping[str, object]) -> None:
+def refuse_pool_props_with_existing_pool(given: Mapping[str, object], problems: Problems) -> None:
     """Refuse pool-level props when ``user_pool`` is an existing pool.
 
     Args:
         given: Every pool-level prop by name, ``None`` when not given.
-
-    Raises:
-        ValueError: Listing every pool-level prop that was given.
+        problems: Where the problem goes: one message listing every such prop.
     """
-    offending = [name for name in POOL_PROPS if given.get(name) is not None]
+    offending = [name for name, value in given.items() if value is not None]
     if offending:
-        raise ValueError(
-            "CognitoApi: user_pool is an existing pool, so the pool-level props "
+        problems.note(
+            "user_pool is an existing pool, so the pool-level props "
             f"{', '.join(offending)} cannot be applied (they configure a pool this "
             "construct would create). Either configure those settings on your pool and "
             "drop them here, or drop user_pool and let CognitoApi create the pool."
         )
 
 
-def check_sign_up_flow(sign_up_flow: SignUpFlow) -> None:
+def check_sign_up_flow(sign_up_flow: SignUpFlow, problems: Problems) -> None:
     """Accept a ``SignUpFlow`` member only."""
     if not isinstance(sign_up_flow, SignUpFlow):
-        raise _fail(
+        problems.add(
             "sign_up_flow",
             sign_up_flow,
             "expected a SignUpFlow member",
@@ -121,19 +101,19 @@ def check_sign_up_flow(sign_up_flow: SignUpFlow) -> None:
 TOTP_ISSUER_MAX: Final = 64
 
 
-def check_totp_issuer(totp_issuer: str | None) -> None:
+def check_totp_issuer(totp_issuer: str | None, problems: Problems) -> None:
     """Accept an issuer that fits an otpauth URI label (no ':'), 1-64 characters."""
     if totp_issuer is None or Token.is_unresolved(totp_issuer):
         return
     if not isinstance(totp_issuer, str) or not totp_issuer.strip():
-        raise _fail(
+        problems.add(
             "totp_issuer",
             totp_issuer,
             "the issuer must be a non-empty string",
             'Pass the name users know your service by, e.g. "Acme Reports", or leave it out.',
         )
-    if ":" in totp_issuer or len(totp_issuer) > TOTP_ISSUER_MAX:
-        raise _fail(
+    elif ":" in totp_issuer or len(totp_issuer) > TOTP_ISSUER_MAX:
+        problems.add(
             "totp_issuer",
             totp_issuer,
             f"the issuer must be at most {TOTP_ISSUER_MAX} characters without ':' "
@@ -142,45 +122,40 @@ def check_totp_issuer(totp_issuer: str | None) -> None:
         )
 
 
-def check_mfa(
-    *,
-    mfa: cognito.Mfa | None,
-    mfa_second_factor: cognito.MfaSecondFactor | None,
-    mfa_message: str | None,
-    feature_plan: cognito.FeaturePlan | None,
-) -> None:
+def check_mfa(pool: PoolSettings, problems: Problems) -> None:
     """Refuse MFA settings that contradict each other or cannot deploy."""
-    effective_mfa = mfa if mfa is not None else DEFAULT_MFA
-    factor = mfa_second_factor if mfa_second_factor is not None else DEFAULT_MFA_SECOND_FACTOR
+    effective_mfa = pool.resolved_mfa
+    factor = pool.resolved_second_factor
     if effective_mfa == cognito.Mfa.OFF:
-        if mfa_second_factor is not None:
-            raise _fail(
+        if pool.mfa_second_factor is not None:
+            problems.add(
                 "mfa_second_factor",
-                _describe_factor(mfa_second_factor),
+                _describe_factor(pool.mfa_second_factor),
                 "a second factor has no effect when mfa=Mfa.OFF",
                 "Set mfa to Mfa.OPTIONAL or Mfa.REQUIRED, or drop mfa_second_factor.",
             )
         return
+    assert factor is not None  # MFA is on
     if not (factor.otp or factor.sms or factor.email):
-        raise _fail(
+        problems.add(
             "mfa_second_factor",
             _describe_factor(factor),
             f"mfa={effective_mfa} needs at least one of otp, sms or email enabled",
             "Pass cognito.MfaSecondFactor(otp=True, sms=False) (TOTP, the default) or "
             "set mfa=cognito.Mfa.OFF.",
         )
-    plan = feature_plan if feature_plan is not None else DEFAULT_FEATURE_PLAN
+    plan = pool.resolved_feature_plan
     if factor.email and plan == cognito.FeaturePlan.LITE:
-        raise _fail(
+        problems.add(
             "mfa_second_factor",
             _describe_factor(factor),
             f"email MFA is not available on the {plan} feature plan",
             "Pass feature_plan=cognito.FeaturePlan.ESSENTIALS (or PLUS), or use otp.",
         )
-    if mfa_message is not None and not factor.sms:
-        raise _fail(
+    if pool.mfa_message is not None and not factor.sms:
+        problems.add(
             "mfa_message",
-            mfa_message,
+            pool.mfa_message,
             "the MFA message is the SMS text, so it needs SMS as a second factor",
             "Enable sms in mfa_second_factor, or drop mfa_message.",
         )
@@ -190,20 +165,21 @@ def _describe_factor(factor: cognito.MfaSecondFactor) -> str:
     return _Shown(f"MfaSecondFactor(otp={factor.otp}, sms={factor.sms}, email={factor.email})")
 
 
-def check_token_header(token_header: str) -> None:
+def check_token_header(token_header: str, problems: Problems) -> None:
     """Accept an HTTP header name (RFC 7230 token) a client may set."""
     if Token.is_unresolved(token_header):
         return
     if not isinstance(token_header, str) or not _HEADER_NAME.match(token_header):
-        raise _fail(
+        problems.add(
             "token_header",
             token_header,
             "a header name is one or more letters, digits or !#$%&'*+-.^_`|~ (RFC 7230)",
             'Use a plain name such as "Authorization" (the default) or "Auth".',
         )
+        return
     lowered = token_header.lower()
     if lowered in _RESERVED_HEADERS or lowered.startswith(("x-amz-", "x-amzn-")):
-        raise _fail(
+        problems.add(
             "token_header",
             token_header,
             "this header is reserved by HTTP or API Gateway and cannot carry the token",
@@ -216,16 +192,13 @@ def _seconds(duration: Duration) -> int | None:
 
 
 def check_token_validities(
-    *,
-    access: Duration,
-    id_token: Duration,
-    refresh: Duration,
+    *, access: Duration, id_token: Duration, refresh: Duration, problems: Problems
 ) -> None:
     """Check token lifetimes against Cognito's ranges and each other."""
     for prop, duration in (("access_token_validity", access), ("id_token_validity", id_token)):
         seconds = _seconds(duration)
         if seconds is not None and not _ACCESS_ID_MIN_S <= seconds <= _ACCESS_ID_MAX_S:
-            raise _fail(
+            problems.add(
                 prop,
                 _Shown(duration.to_human_string()),
                 "Cognito allows 5 minutes to 1 day",
@@ -235,16 +208,17 @@ def check_token_validities(
     if refresh_s is None:
         return
     if not _REFRESH_MIN_S <= refresh_s <= _REFRESH_MAX_S:
-        raise _fail(
+        problems.add(
             "refresh_token_validity",
             _Shown(refresh.to_human_string()),
             "Cognito allows 60 minutes to 10 years (3650 days)",
             "Pass a Duration in that range, e.g. Duration.days(30) (the default).",
         )
+        return
     for prop, duration in (("access_token_validity", access), ("id_token_validity", id_token)):
         seconds = _seconds(duration)
         if seconds is not None and refresh_s <= seconds:
-            raise _fail(
+            problems.add(
                 "refresh_token_validity",
                 _Shown(refresh.to_human_string()),
                 f"it must be longer than {prop} ({duration.to_human_string()})",
@@ -253,7 +227,7 @@ def check_token_validities(
 
 
 def auth_throttle_or_default(
-    auth_throttle: apigateway.ThrottleSettings | None,
+    auth_throttle: apigateway.ThrottleSettings | None, problems: Problems
 ) -> apigateway.ThrottleSettings:
     """Return the throttle of each auth method, the caller's fields over the defaults."""
     if auth_throttle is None:
@@ -261,14 +235,14 @@ def auth_throttle_or_default(
     rate = auth_throttle.rate_limit
     burst = auth_throttle.burst_limit
     if rate is not None and not Token.is_unresolved(rate) and rate <= 0:
-        raise _fail(
+        problems.add(
             "auth_throttle.rate_limit",
             rate,
             "requests per second must be greater than 0",
             f"Pass a positive rate, e.g. {DEFAULT_AUTH_THROTTLE_RATE} (the default).",
         )
     if burst is not None and not Token.is_unresolved(burst) and burst <= 0:
-        raise _fail(
+        problems.add(
             "auth_throttle.burst_limit",
             burst,
             "the burst must be greater than 0",
@@ -280,12 +254,12 @@ def auth_throttle_or_default(
     )
 
 
-def check_stage_name(stage_name: str) -> None:
+def check_stage_name(stage_name: str, problems: Problems) -> None:
     """Accept an API Gateway stage name."""
     if Token.is_unresolved(stage_name):
         return
     if not isinstance(stage_name, str) or not _STAGE_NAME.match(stage_name):
-        raise _fail(
+        problems.add(
             "stage_name",
             stage_name,
             "1 to 128 letters, digits, hyphens or underscores",
@@ -293,23 +267,24 @@ def check_stage_name(stage_name: str) -> None:
         )
 
 
-def check_domain(domain: CustomDomain | None) -> None:
+def check_domain(domain: CustomDomain | None, problems: Problems) -> None:
     """Accept a bare host name, inside the hosted zone when one is given."""
     if domain is None or Token.is_unresolved(domain.domain_name):
         return
     if not _DOMAIN_NAME.match(domain.domain_name):
-        raise _fail(
+        problems.add(
             "domain.domain_name",
             domain.domain_name,
             "a lower-case host name without scheme, port or path",
             'Pass e.g. CustomDomain(domain_name="auth.example.com", certificate=...).',
         )
+        return
     zone = domain.hosted_zone
     if zone is None or Token.is_unresolved(zone.zone_name):
         return
     zone_name = zone.zone_name.rstrip(".")
     if domain.domain_name != zone_name and not domain.domain_name.endswith("." + zone_name):
-        raise _fail(
+        problems.add(
             "domain.domain_name",
             domain.domain_name,
             f"it is not inside the hosted zone {zone_name!r}, so no record can point at it",
@@ -317,105 +292,48 @@ def check_domain(domain: CustomDomain | None) -> None:
         )
 
 
-def route_segments(path: str, *, reserved: Iterable[str]) -> tuple[str, ...]:
-    """Split a route path into API Gateway path parts, refusing unsafe ones.
+@dataclass(frozen=True)
+class CheckedProps:
+    """The props that the checks also normalise: defaults applied, CORS read."""
 
-    Args:
-        path: ``"reports"`` or ``"v1/reports/{id}"``; one leading slash is accepted.
-        reserved: Top-level parts taken by the auth routes.
-
-    Returns:
-        The path parts in order.
-    """
-    if Token.is_unresolved(path):
-        raise _fail("path", path, "a route path must be known at synth time", "Pass a str.")
-    if not isinstance(path, str) or not path.strip("/"):
-        raise _fail("path", path, "a route needs at least one path part", 'Pass e.g. "reports".')
-    parts = tuple(path.removeprefix("/").removesuffix("/").split("/"))
-    for part in parts:
-        if part.endswith("+}"):
-            raise _fail(
-                "path",
-                path,
-                f"{part!r} is a greedy proxy path that would catch every route below it",
-                "Add each route explicitly; CognitoApi never creates catch-all routes.",
-            )
-        if not (_PATH_PART.match(part) or _PATH_PARAMETER.match(part)):
-            raise _fail(
-                "path",
-                path,
-                f"path part {part!r} must be letters, digits, ':', '.', '_', '$' or '-', "
-                "or a parameter such as '{id}'",
-                'Use a path such as "v1/reports/{id}".',
-            )
-    if parts[0] in set(reserved):
-        raise _fail(
-            "path",
-            path,
-            f"/{parts[0]} is one of CognitoApi's auth routes (reserved: "
-            f"{', '.join(sorted(set(reserved)))})",
-            'Choose another top-level path, e.g. "app/' + "/".join(parts) + '".',
-        )
-    return parts
+    access_token_validity: Duration
+    id_token_validity: Duration
+    refresh_token_validity: Duration
+    throttle: apigateway.ThrottleSettings
+    cors: CorsPolicy | None
 
 
-def route_methods(methods: Sequence[str]) -> tuple[str, ...]:
-    """Upper-case and check the HTTP methods of a route."""
-    if isinstance(methods, str):
-        raise _fail(
-            "methods",
-            methods,
-            "methods is a sequence of method names, not one string",
-            f'Pass methods=["{methods}"].',
-        )
-    if not methods:
-        raise _fail(
-            "methods",
-            methods,
-            "a route needs at least one method",
-            'Pass e.g. methods=["POST"] (the default).',
-        )
-    normalised: list[str] = []
-    for method in methods:
-        upper = method.upper() if isinstance(method, str) else method
-        if upper == "ANY":
-            raise _fail(
-                "methods",
-                list(methods),
-                "ANY is a catch-all method, refused so that every method is deliberate",
-                f"List the methods you serve, from {', '.join(ROUTE_METHODS)}.",
-            )
-        if upper == "OPTIONS":
-            raise _fail(
-                "methods",
-                list(methods),
-                "OPTIONS is the CORS preflight, which CognitoApi answers when cors is set",
-                "Drop OPTIONS and pass cors=apigateway.CorsOptions(...) to CognitoApi.",
-            )
-        if upper not in ROUTE_METHODS:
-            raise _fail(
-                "methods",
-                list(methods),
-                f"{method!r} is not one of {', '.join(ROUTE_METHODS)}",
-                "Use standard HTTP method names.",
-            )
-        if upper in normalised:
-            raise _fail(
-                "methods", list(methods), f"{upper} is listed twice", "List each method once."
-            )
-        normalised.append(upper)
-    return tuple(normalised)
-
-
-def check_authorization_scopes(scopes: Sequence[str] | None) -> tuple[str, ...] | None:
-    """Accept ``None`` or a non-empty sequence of non-empty scope names."""
-    if scopes is None:
-        return None
-    if isinstance(scopes, str) or not scopes or not all(isinstance(s, str) and s for s in scopes):
-        raise _fail(
-            "authorization_scopes",
-            scopes,
-            "a non-empty list of OAuth scope names",
-            'Pass e.g. ["aws.cognito.signin.user.admin"], or None to accept ID tokens.',
-        )
-    return tuple(scopes)
+def check_props(
+    path: str,
+    *,
+    pool: PoolSettings,
+    existing_pool: bool,
+    token_validities: tuple[Duration | None, Duration | None, Duration | None],
+    sign_up_flow: SignUpFlow,
+    token_header: str,
+    totp_issuer: str | None,
+    domain: CustomDomain | None,
+    cors: apigateway.CorsOptions | None,
+    auth_throttle: apigateway.ThrottleSettings | None,
+    stage_name: str,
+) -> CheckedProps:
+    """Check every prop, collecting problems; raise them at once, naming ``path``."""
+    problems = Problems()
+    if existing_pool:
+        refuse_pool_props_with_existing_pool(pool.given(), problems)
+    else:
+        check_mfa(pool, problems)
+    access, id_token, refresh = token_validities
+    access = access or Duration.minutes(DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES)
+    id_token = id_token or Duration.minutes(DEFAULT_ID_TOKEN_VALIDITY_MINUTES)
+    refresh = refresh or Duration.days(DEFAULT_REFRESH_TOKEN_VALIDITY_DAYS)
+    check_sign_up_flow(sign_up_flow, problems)
+    check_token_header(token_header, problems)
+    check_totp_issuer(totp_issuer, problems)
+    check_token_validities(access=access, id_token=id_token, refresh=refresh, problems=problems)
+    throttle = auth_throttle_or_default(auth_throttle, problems)
+    check_stage_name(stage_name, problems)
+    check_domain(domain, problems)
+    policy = None if cors is None else cors_policy(cors, token_header, problems)
+    problems.raise_if_any(path)
+    return CheckedProps(access, id_token, refresh, throttle, policy)

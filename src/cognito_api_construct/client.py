@@ -36,6 +36,7 @@ from ._client_results import (
     TotpSetup,
     TotpVerification,
 )
+from .runtime.contract import ROUTES
 
 __all__ = [
     "Challenge",
@@ -48,6 +49,8 @@ __all__ = [
     "TotpVerification",
 ]
 
+#: The auth routes by path (``"/password/forgot"``), as the runtime's contract declares them.
+_AUTH_ROUTES = {declared.resource: declared for declared in ROUTES}
 #: Statuses after which the same request may succeed if sent again later.
 _RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 
@@ -349,10 +352,12 @@ class CognitoApiClient:
         return self._send(method, path, json, sent)
 
     def _post(self, path: str, body: Mapping[str, Any], *, with_access_token: bool = False) -> Any:
+        """Call the auth route declared at ``path`` (its method comes from the contract)."""
+        declared = _AUTH_ROUTES[path]
         headers = {}
         if with_access_token and self.tokens is not None:
             headers[self.token_header] = self.tokens.access_token
-        return self._send("POST", path, body, headers) or {}
+        return self._send(declared.method, declared.resource, body, headers) or {}
 
     def _tokens_or_challenge(self, body: Mapping[str, Any]) -> Tokens | Challenge:
         if "challenge_name" in body:

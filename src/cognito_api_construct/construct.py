@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Annotations, Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
@@ -17,21 +17,20 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from . import _validation as validate
 from ._auth_endpoints import add_auth_routes, auth_method_paths, build_auth_function
-from ._cors import CorsPolicy, cors_policy
+from ._problems import Problems
 from ._rest_api import build_custom_domain, build_rest_api
 from ._route_guard import RouteGuard, build_authorizer
 from ._user_pool import build_user_pool, build_user_pool_client
+from ._user_routes import check_authorization_scopes, prepare_route, tell_cors
+from ._validation import check_props
 from ._waf import build_origin_check
 from .options import (
-    DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES,
-    DEFAULT_ID_TOKEN_VALIDITY_MINUTES,
-    DEFAULT_REFRESH_TOKEN_VALIDITY_DAYS,
     DEFAULT_REMOVAL_POLICY,
     DEFAULT_STAGE_NAME,
     DEFAULT_TOKEN_HEADER,
     CustomDomain,
+    PoolSettings,
     SignUpFlow,
 )
 from .runtime.contract import RESERVED_SEGMENTS
@@ -77,8 +76,8 @@ class CognitoApi(Construct):
         feature_plan: The Cognito feature plan. Defaults to ``FeaturePlan.LITE``, the
             cheapest, which has everything this construct uses; choose ``PLUS`` for
             threat protection, ``ESSENTIALS`` for email MFA.
-        removal_policy: What happens to the user pool (and the log groups) when the
-            stack deletes them. Defaults to ``RemovalPolicy.RETAIN``.
+        removal_policy: What happens to the user pool when the stack deletes it.
+            Defaults to ``RemovalPolicy.RETAIN``.
         deletion_protection: Cognito's own guard against deleting the pool. Defaults to
             true when the removal policy is ``RETAIN``, false otherwise (so ``DESTROY``
             really destroys).
@@ -116,6 +115,10 @@ class CognitoApi(Construct):
             Cognito's default quotas (120/s sign-in shared by /auth, /login and
             /challenge; 50/s user creation for /signup).
         stage_name: The deployed stage. Defaults to ``"prod"``.
+        log_removal_policy: What happens to the construct's log groups (the auth
+            function's and the access logs) when the stack deletes them; allowed with
+            an existing pool. Defaults to ``removal_policy``'s value, else
+            ``RemovalPolicy.RETAIN`` (sign-in logs are audit material).
         cloud_watch_role: Whether to create the account-wide API Gateway CloudWatch role
             (``AWS::ApiGateway::Account``, one per account and region). Stage access and
             execution logging need that role at deploy time: leave false when the
@@ -162,76 +165,59 @@ class CognitoApi(Construct):
         cors: apigateway.CorsOptions | None = None,
         auth_throttle: apigateway.ThrottleSettings | None = None,
         stage_name: str = DEFAULT_STAGE_NAME,
+        log_removal_policy: RemovalPolicy | None = None,
         cloud_watch_role: bool = False,
     ) -> None:
         super().__init__(scope, id)
-        access = access_token_validity or Duration.minutes(DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES)
-        id_token = id_token_validity or Duration.minutes(DEFAULT_ID_TOKEN_VALIDITY_MINUTES)
-        refresh = refresh_token_validity or Duration.days(DEFAULT_REFRESH_TOKEN_VALIDITY_DAYS)
-
-        # Everything is checked before the first resource is built.
-        if user_pool is not None:
-            validate.refuse_pool_props_with_existing_pool(
-                {
-                    "password_policy": password_policy,
-                    "mfa": mfa,
-                    "mfa_second_factor": mfa_second_factor,
-                    "mfa_message": mfa_message,
-                    "sms_role": sms_role,
-                    "lambda_triggers": lambda_triggers,
-                    "user_invitation": user_invitation,
-                    "user_verification": user_verification,
-                    "feature_plan": feature_plan,
-                    "removal_policy": removal_policy,
-                    "deletion_protection": deletion_protection,
-                }
-            )
-        else:
-            validate.check_mfa(
-                mfa=mfa,
-                mfa_second_factor=mfa_second_factor,
-                mfa_message=mfa_message,
-                feature_plan=feature_plan,
-            )
-        validate.check_sign_up_flow(sign_up_flow)
-        validate.check_token_header(token_header)
-        validate.check_totp_issuer(totp_issuer)
-        validate.check_token_validities(access=access, id_token=id_token, refresh=refresh)
-        throttle = validate.auth_throttle_or_default(auth_throttle)
-        validate.check_stage_name(stage_name)
-        validate.check_domain(domain)
-        self._cors: CorsPolicy | None = None if cors is None else cors_policy(cors, token_header)
-
+        pool = PoolSettings(
+            password_policy=password_policy,
+            mfa=mfa,
+            mfa_second_factor=mfa_second_factor,
+            mfa_message=mfa_message,
+            sms_role=sms_role,
+            lambda_triggers=lambda_triggers,
+            user_invitation=user_invitation,
+            user_verification=user_verification,
+            feature_plan=feature_plan,
+            removal_policy=removal_policy,
+            deletion_protection=deletion_protection,
+        )
+        # Everything is checked, and every problem reported at once, before the first
+        # resource is built.
+        checked = check_props(
+            self.node.path,
+            pool=pool,
+            existing_pool=user_pool is not None,
+            token_validities=(access_token_validity, id_token_validity, refresh_token_validity),
+            sign_up_flow=sign_up_flow,
+            token_header=token_header,
+            totp_issuer=totp_issuer,
+            domain=domain,
+            cors=cors,
+            auth_throttle=auth_throttle,
+            stage_name=stage_name,
+        )
         self._token_header = token_header
-        log_removal = DEFAULT_REMOVAL_POLICY if removal_policy is None else removal_policy
+        self._cors = checked.cors
+        log_removal = (
+            log_removal_policy
+            if log_removal_policy is not None
+            else pool.resolved_removal_policy
+            if user_pool is None
+            else DEFAULT_REMOVAL_POLICY
+        )
 
         #: The user pool: the one given, or the one this construct created.
         self.user_pool: cognito.IUserPool = (
-            user_pool
-            if user_pool is not None
-            else build_user_pool(
-                self,
-                password_policy=password_policy,
-                mfa=mfa,
-                mfa_second_factor=mfa_second_factor,
-                mfa_message=mfa_message,
-                sms_role=sms_role,
-                lambda_triggers=lambda_triggers,
-                user_invitation=user_invitation,
-                user_verification=user_verification,
-                feature_plan=feature_plan,
-                removal_policy=removal_policy,
-                deletion_protection=deletion_protection,
-                sign_up_flow=sign_up_flow,
-            )
+            user_pool if user_pool is not None else build_user_pool(self, pool, sign_up_flow)
         )
         #: The one app client the auth routes sign in with.
         self.user_pool_client: cognito.UserPoolClient = build_user_pool_client(
             self,
             self.user_pool,
-            access_token_validity=access,
-            id_token_validity=id_token,
-            refresh_token_validity=refresh,
+            access_token_validity=checked.access_token_validity,
+            id_token_validity=checked.id_token_validity,
+            refresh_token_validity=checked.refresh_token_validity,
         )
         #: The REST API; add routes with add_protected_route / add_public_route.
         self.rest_api: apigateway.RestApi = build_rest_api(
@@ -239,7 +225,7 @@ class CognitoApi(Construct):
             stage_name=stage_name,
             cloud_watch_role=cloud_watch_role,
             cors=self._cors,
-            method_throttles=dict.fromkeys(auth_method_paths(sign_up_flow), throttle),
+            method_throttles=dict.fromkeys(auth_method_paths(sign_up_flow), checked.throttle),
             log_removal_policy=log_removal,
         )
         self._guard = RouteGuard(self.rest_api, self.node.path)
@@ -310,9 +296,10 @@ class CognitoApi(Construct):
         Returns:
             The API Gateway resource at ``path``.
         """
-        verbs, resource = self._prepare_route(path, methods)
-        scopes = validate.check_authorization_scopes(authorization_scopes)
-        self._tell_cors(handler)
+        problems = Problems()
+        scopes = check_authorization_scopes(authorization_scopes, problems)
+        verbs, resource = self._prepare_route(path, methods, problems)
+        tell_cors(handler, self._cors)
         integration = apigateway.LambdaIntegration(handler, allow_test_invoke=False)
         for verb in verbs:
             resource.add_method(
@@ -348,8 +335,8 @@ class CognitoApi(Construct):
         Returns:
             The API Gateway resource at ``path``.
         """
-        verbs, resource = self._prepare_route(path, methods)
-        self._tell_cors(handler)
+        verbs, resource = self._prepare_route(path, methods, Problems())
+        tell_cors(handler, self._cors)
         integration = apigateway.LambdaIntegration(handler, allow_test_invoke=False)
         for verb in verbs:
             method = resource.add_method(
@@ -358,59 +345,13 @@ class CognitoApi(Construct):
             self._guard.allow_public(method)
         return resource
 
-    def _tell_cors(self, handler: lambda_.IFunction) -> None:
-        """Give a route's function the CORS environment its answers need (see README).
-
-        API Gateway passes a proxy integration's headers through untouched, so the
-        function itself must add the CORS headers; it learns the allowed origins here.
-        """
-        if self._cors is None:
-            return
-        if isinstance(handler, lambda_.Function):
-            for name, value in self._cors.function_environment().items():
-                handler.add_environment(name, value)
-            return
-        names = ", ".join(self._cors.function_environment())
-        Annotations.of(handler).add_warning_v2(
-            "cognito-api-construct:cors-environment",
-            f"CognitoApi could not set {names} on this function (it is not a "
-            "lambda.Function defined in this app): set them yourself, or browsers "
-            "cannot read its answers.",
-        )
-
     def _prepare_route(
-        self, path: str, methods: Sequence[str]
+        self, path: str, methods: Sequence[str], problems: Problems
     ) -> tuple[tuple[str, ...], apigateway.Resource]:
-        """Validate a route fully, then return its methods and (new or reused) resource."""
-        parts = validate.route_segments(path, reserved=RESERVED_SEGMENTS)
-        verbs = validate.route_methods(methods)
-        current: apigateway.IResource = self.rest_api.root
-        for part in parts:
-            existing = current.get_resource(part)
-            if existing is None:
-                _refuse_sibling_parameter(current, part, path)
-                existing = current.add_resource(part)
-            current = existing
-        if not isinstance(current, apigateway.Resource):
-            raise TypeError(f"CognitoApi: {path!r} resolved to a non-resource {current!r}.")
-        for verb in verbs:
-            if current.node.try_find_child(verb) is not None:
-                raise ValueError(
-                    f"CognitoApi: path={path!r}, methods={list(methods)!r} is invalid: "
-                    f"{verb} {current.path} already exists on rest_api. Each route and "
-                    "method is added once: drop it from methods or use another path."
-                )
-        return verbs, current
-
-
-def _refuse_sibling_parameter(parent: apigateway.IResource, part: str, path: str) -> None:
-    """API Gateway allows one path parameter per level: ``{id}`` next to ``{name}`` fails."""
-    if not part.startswith("{"):
-        return
-    for child in parent.node.children:
-        if isinstance(child, apigateway.Resource) and child.node.id.startswith("{"):
-            raise ValueError(
-                f"CognitoApi: path={path!r} is invalid: {part} sits next to "
-                f"{child.node.id} under {parent.path}, and API Gateway allows one path "
-                f"parameter per level. Reuse {child.node.id} in this path."
-            )
+        """Check a route fully (raising every problem at once), then find its resource."""
+        verbs, resource = prepare_route(
+            self.rest_api, path, methods, problems, reserved=RESERVED_SEGMENTS
+        )
+        problems.raise_if_any(self.node.path)
+        assert resource is not None  # no problem, so the resource exists
+        return verbs, resource

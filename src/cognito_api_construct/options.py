@@ -8,13 +8,14 @@ private builder modules.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Final
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_route53 as route53
 
@@ -105,3 +106,88 @@ AUTH_FUNCTION_TIMEOUT_SECONDS: Final = 20
 AUTH_FUNCTION_LOG_LEVEL: Final = "INFO"
 #: Sign-in logs are audit material: keep them a year.
 LOG_RETENTION: Final = logs.RetentionDays.ONE_YEAR
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    """The props that configure the user pool the construct creates, and their defaults.
+
+    The one place these props are listed and resolved: ``CognitoApi`` takes them as
+    keyword arguments (documented there), refuses them all with an existing pool, and
+    builds its pool from the resolved values. A field left ``None`` takes its default.
+    """
+
+    password_policy: cognito.PasswordPolicy | None = None
+    mfa: cognito.Mfa | None = None
+    mfa_second_factor: cognito.MfaSecondFactor | None = None
+    mfa_message: str | None = None
+    sms_role: iam.IRole | None = None
+    lambda_triggers: cognito.UserPoolTriggers | None = None
+    user_invitation: cognito.UserInvitationConfig | None = None
+    user_verification: cognito.UserVerificationConfig | None = None
+    feature_plan: cognito.FeaturePlan | None = None
+    removal_policy: RemovalPolicy | None = None
+    deletion_protection: bool | None = None
+
+    def given(self) -> dict[str, object]:
+        """Every prop by name, ``None`` where the caller left it out."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+    @property
+    def resolved_password_policy(self) -> cognito.PasswordPolicy:
+        """The caller's policy fields over :data:`DEFAULT_PASSWORD_POLICY` (a new object)."""
+        given, d = self.password_policy, DEFAULT_PASSWORD_POLICY
+        if given is None:
+            return d
+        return cognito.PasswordPolicy(
+            min_length=d.min_length if given.min_length is None else given.min_length,
+            require_lowercase=(
+                d.require_lowercase if given.require_lowercase is None else given.require_lowercase
+            ),
+            require_uppercase=(
+                d.require_uppercase if given.require_uppercase is None else given.require_uppercase
+            ),
+            require_digits=(
+                d.require_digits if given.require_digits is None else given.require_digits
+            ),
+            require_symbols=(
+                d.require_symbols if given.require_symbols is None else given.require_symbols
+            ),
+            temp_password_validity=(
+                d.temp_password_validity
+                if given.temp_password_validity is None
+                else given.temp_password_validity
+            ),
+            password_history_size=given.password_history_size,
+        )
+
+    @property
+    def resolved_mfa(self) -> cognito.Mfa:
+        """``mfa``, by default :data:`DEFAULT_MFA`."""
+        return DEFAULT_MFA if self.mfa is None else self.mfa
+
+    @property
+    def resolved_second_factor(self) -> cognito.MfaSecondFactor | None:
+        """The second factors; None when MFA is off."""
+        if self.resolved_mfa == cognito.Mfa.OFF:
+            return None
+        return (
+            DEFAULT_MFA_SECOND_FACTOR if self.mfa_second_factor is None else self.mfa_second_factor
+        )
+
+    @property
+    def resolved_feature_plan(self) -> cognito.FeaturePlan:
+        """``feature_plan``, by default :data:`DEFAULT_FEATURE_PLAN`."""
+        return DEFAULT_FEATURE_PLAN if self.feature_plan is None else self.feature_plan
+
+    @property
+    def resolved_removal_policy(self) -> RemovalPolicy:
+        """``removal_policy``, by default :data:`DEFAULT_REMOVAL_POLICY`."""
+        return DEFAULT_REMOVAL_POLICY if self.removal_policy is None else self.removal_policy
+
+    @property
+    def resolved_deletion_protection(self) -> bool:
+        """``deletion_protection``; by default on exactly when the pool is retained."""
+        if self.deletion_protection is not None:
+            return self.deletion_protection
+        return self.resolved_removal_policy == RemovalPolicy.RETAIN

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cognito_api_construct.runtime.contract import ADMIN_CREATE_ROUTES, REQUEST_SCHEMAS
+from cognito_api_construct.runtime.contract import ADMIN_CREATE_ROUTES, request_schemas
 
 from .conftest import Synthesized
 from .helpers import logical_id_of, methods_by_route
@@ -161,7 +161,7 @@ def test_models_carry_the_contract_schemas_verbatim(defaults: Synthesized) -> No
         model_ref = methods[(f"/{route}", "POST")]["RequestModels"]["application/json"]
         model = models[model_ref["Ref"]]["Properties"]
         assert model["ContentType"] == "application/json"
-        assert model["Schema"] == REQUEST_SCHEMAS[route]
+        assert model["Schema"] == request_schemas("ADMIN_CREATE")[route]
     challenge_ref = methods[("/challenge", "POST")]["RequestModels"]["application/json"]
     schema = models[challenge_ref["Ref"]]["Properties"]["Schema"]
     assert schema["properties"]["challenge_responses"]["type"] == ["object", "string"]

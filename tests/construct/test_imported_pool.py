@@ -89,3 +89,18 @@ def test_client_props_are_allowed_with_existing_pool(stack: Stack) -> None:
 
     # then
     assert auth.user_pool is pool
+
+
+def test_log_removal_policy_is_allowed_with_an_existing_pool(stack: Stack) -> None:
+    # given an existing pool whose logs may go with the stack
+    from aws_cdk.assertions import Template
+
+    pool = cognito.UserPool.from_user_pool_id(stack, "Pool", "eu-west-1_AbCdEfGhI")
+
+    # when
+    CognitoApi(stack, "Auth", user_pool=pool, log_removal_policy=RemovalPolicy.DESTROY)
+
+    # then both of the construct's log groups are deleted with the stack
+    groups = Template.from_stack(stack).find_resources("AWS::Logs::LogGroup")
+    assert len(groups) == 2
+    assert {g["DeletionPolicy"] for g in groups.values()} == {"Delete"}

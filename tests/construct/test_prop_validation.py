@@ -347,3 +347,49 @@ def _handler(stack: Stack) -> Any:
     from .conftest import route_handler
 
     return route_handler(stack)
+
+
+def test_every_problem_is_reported_at_once_naming_the_construct(stack) -> None:
+    # given three unrelated mistakes in one CognitoApi
+    from aws_cdk import aws_apigateway as apigateway
+
+    from cognito_api_construct._problems import CognitoApiPropsError
+
+    # when it is built
+    with pytest.raises(CognitoApiPropsError) as raised:
+        CognitoApi(
+            stack,
+            "Auth",
+            token_header="Bad Header",
+            stage_name="has space",
+            cors=apigateway.CorsOptions(allow_origins=["https://app.example.com/"]),
+        )
+
+    # then one error names its construct path and lists each prop with its fix
+    error = raised.value
+    assert isinstance(error, ValueError)
+    assert error.path == "Stack/Auth"
+    assert len(error.problems) == 3
+    message = str(error)
+    assert message.startswith("CognitoApi at Stack/Auth: 3 problems:")
+    for prop in ("token_header='Bad Header'", "stage_name='has space'", "cors.allow_origins"):
+        assert prop in message
+
+
+def test_a_route_reports_all_its_problems_at_once(stack) -> None:
+    # given a CognitoApi
+    auth = CognitoApi(stack, "Auth")
+    from .conftest import route_handler
+
+    # when a route has a bad path part, a bad method and empty scopes
+    with pytest.raises(ValueError, match="3 problems") as raised:
+        auth.add_protected_route(
+            "bad part/x", route_handler(stack), methods=["GET", "ANY"], authorization_scopes=[]
+        )
+
+    # then all three are named, under the construct's path
+    message = str(raised.value)
+    assert message.startswith("CognitoApi at Stack/Auth: 3 problems:")
+    assert "path part 'bad part'" in message
+    assert "ANY is a catch-all" in message
+    assert "authorization_scopes=[]" in message

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+from aws_cdk import RemovalPolicy
+
+from cognito_api_construct import CognitoApi
 from cognito_api_construct.runtime.contract import ADMIN_CREATE_ROUTES
 
 from .conftest import ConfiguredInputs, Synthesized
@@ -163,3 +167,31 @@ def test_caller_objects_are_not_mutated(
     assert configured_inputs.password_policy.temp_password_validity is None
     assert configured_inputs.cors.allow_headers is None
     assert configured_inputs.auth_throttle.burst_limit is None
+
+
+@pytest.mark.parametrize(
+    ("props", "pool_policy", "log_policy"),
+    [
+        ({}, "Retain", "Retain"),
+        ({"removal_policy": RemovalPolicy.DESTROY}, "Delete", "Delete"),
+        (
+            {"removal_policy": RemovalPolicy.DESTROY, "log_removal_policy": RemovalPolicy.RETAIN},
+            "Delete",
+            "Retain",
+        ),
+        ({"log_removal_policy": RemovalPolicy.DESTROY}, "Retain", "Delete"),
+    ],
+)
+def test_log_removal_policy_defaults_to_the_pools(stack, props, pool_policy, log_policy) -> None:
+    # given removal policies for the pool and for the logs
+    from aws_cdk.assertions import Template
+
+    # when
+    CognitoApi(stack, "Auth", **props)
+
+    # then the log groups follow log_removal_policy, else the pool's policy
+    template = Template.from_stack(stack)
+    (pool,) = template.find_resources("AWS::Cognito::UserPool").values()
+    assert pool["DeletionPolicy"] == pool_policy
+    groups = template.find_resources("AWS::Logs::LogGroup").values()
+    assert {g["DeletionPolicy"] for g in groups} == {log_policy}

@@ -5,8 +5,8 @@ produces; its handlers let each test prove one behaviour from the outside. The C
 (examples/gpt_app, apps/*) are served once per session, so every test file of a worker
 shares one emulator per app (``make test`` runs ``-n 2 --dist loadfile``: each worker
 serves its own), and synthesized once per run, shared by the workers: a synth costs
-seconds of both cores (FACTS.md), a start of the emulator about one. Tests that share an
-app create their own users with unique names.
+seconds of both cores (docs/facts.md#aws-cdk-lib-and-jsii), a start of the emulator
+about one. Tests that share an app create their own users with unique names.
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ def sign_in(api: LocalApi, pool_id: str, client_id: str, username: str) -> dict[
 
 
 def moto_signing_key() -> Any:
-    """moto's private signing key: anyone can mint tokens its JWKS accepts (FACTS.md)."""
+    """moto's private signing key: anyone can mint tokens its JWKS accepts (docs/facts.md#moto)."""
     path = Path(moto.__file__).parent / "cognitoidp" / "resources" / "jwks-private.json.gz"
     with gzip.open(path) as document:
         jwk = json.load(document)

@@ -226,6 +226,24 @@ def test_the_served_document_is_valid_openapi(fuzz_api: LocalApi) -> None:
     assert call("GET", f"{fuzz_api.url}openapi.json").status == 403
 
 
+def test_each_auth_route_lists_only_the_statuses_it_can_answer(fuzz_api: LocalApi) -> None:
+    from cognito_api_construct.runtime.contract import routes_for
+
+    # given the served document of the example (ADMIN_CREATE flow)
+    root = fuzz_api.url.split(f"/{fuzz_api.api.stage_name}/")[0]
+    paths = call("GET", f"{root}/openapi.json").json()["paths"]
+
+    for declared in routes_for("ADMIN_CREATE"):
+        # when the route's operation is read
+        operation = paths[declared.resource][declared.method.lower()]
+
+        # then its responses are its own statuses and API Gateway's (413, 502, 504)
+        statuses = {str(declared.status)} | {str(s) for s in declared.errors_by_status()}
+        assert set(operation["responses"]) == statuses | {"413", "502", "504"}, declared.path
+        # and its error codes are its own: /signout cannot answer 409 UserExists
+        assert ("409" in operation["responses"]) is (declared.path == "signup")
+
+
 def test_the_workflow_answers_match_the_document(served_document: Any) -> None:
     # given the document's operations (random data rarely reaches a success answer)
     def operation(path: str) -> Any:

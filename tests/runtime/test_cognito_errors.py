@@ -1,7 +1,7 @@
 """Cognito's errors as callers see them: stable codes, fixed messages, nothing passed through.
 
 Rows moto can produce run against moto. Rows it cannot (it never expires or checks
-sessions, never throttles, never requires a password reset at sign-in; see FACTS.md) are
+sessions, never throttles, never requires a password reset at sign-in; docs/facts.md#moto) are
 produced with botocore's Stubber on the handler's own client, which answers in place of
 the network and leaves our code untouched.
 """
@@ -118,7 +118,8 @@ def test_weak_new_password_is_400(invoke, make_event, new_password_challenge):
 
 
 def test_unknown_session_is_401_invalid_session(invoke, make_event, new_password_challenge):
-    # given: a session Cognito never issued (moto answers ResourceNotFoundException)
+    # given: a session Cognito never issued (Cognito: NotAuthorizedException "Invalid
+    # session for the user."; the emulator's front corrects moto's ResourceNotFound)
     event = make_event(
         "/challenge",
         {
@@ -350,3 +351,38 @@ def test_signup_sends_suppressed_invitation_without_verified_email(
     # then
     assert reply.status == 201
     stubber.assert_no_pending_responses()
+
+
+def test_a_missing_pool_or_client_is_a_500_logged_as_a_misconfiguration(
+    invoke, make_event, stubbed, caplog
+):
+    """Cognito answers ResourceNotFoundException when the user pool or the app client does
+    not exist (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html#API_InitiateAuth_Errors):
+    a misconfigured function, never a wrong password or session."""
+    # given Cognito says the client does not exist
+    stubbed.add_client_error(
+        "initiate_auth",
+        service_error_code="ResourceNotFoundException",
+        service_message="User pool client 1example does not exist.",
+        http_status_code=400,
+    )
+    context_id = "11111111-2222-4333-8444-555555555555"
+
+    # when someone signs in
+    from auth_function import LambdaContext
+
+    reply = invoke(
+        make_event("/auth", {"username": "ana", "password": "Passw0rd!long"}),
+        LambdaContext(aws_request_id=context_id),
+    )
+
+    # then a 500 with the request id, and the log line names the misconfiguration
+    assert reply.status == 500
+    assert reply.body == {
+        "error": "InternalError",
+        "message": f"Internal error. Request id: {context_id}.",
+    }
+    (line,) = [r.getMessage() for r in caplog.records if context_id in r.getMessage()]
+    assert '"cognito_error":"ResourceNotFoundException"' in line
+    assert "misconfiguration" in line
+    assert "1example" not in line

@@ -3,7 +3,7 @@
 Against moto with MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true, so TOTP codes are really
 checked; the tests compute real RFC 6238 codes (tests/totp_codes.py). moto accepts any
 live session at MFA_SETUP and never returns a new session from AssociateSoftwareToken
-(FACTS.md): the call sequence, with the newest session passed at each step, is pinned
+(docs/facts.md#moto): the call sequence, with the newest session passed at each step, is pinned
 with botocore's Stubber against the real service model.
 """
 
@@ -34,7 +34,7 @@ def mfa_pool(cognito, monkeypatch) -> str:
         PoolName="mfa-required",
         Policies={"PasswordPolicy": {"MinimumLength": 12, "TemporaryPasswordValidityDays": 7}},
     )["UserPool"]["Id"]
-    # moto asks MFA_SETUP only when set this way (FACTS.md).
+    # moto asks MFA_SETUP only when set this way (docs/facts.md#moto).
     admin.set_user_pool_mfa_config(
         UserPoolId=pool_id,
         SoftwareTokenMfaConfiguration={"Enabled": True},

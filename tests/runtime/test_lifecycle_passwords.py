@@ -1,7 +1,7 @@
 """Passwords: /password/forgot, /password/confirm and /password/change against moto.
 
 moto accepts any reset code that does not start with its own prefix and never checks
-the new password on ConfirmForgotPassword (FACTS.md): those rows use botocore's Stubber
+the new password on ConfirmForgotPassword (docs/facts.md#moto): those rows use botocore's Stubber
 against the real service model.
 """
 
@@ -173,7 +173,8 @@ def test_confirm_forgot_password_errors(
 
 
 def test_confirm_forgot_password_for_an_unknown_user_looks_like_a_wrong_code(invoke, make_event):
-    # given / when (against moto)
+    # given / when (Cognito under PreventUserExistenceErrors answers CodeMismatchException,
+    # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html)
     reply = invoke(
         make_event(
             "/password/confirm",

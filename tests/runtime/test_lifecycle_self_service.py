@@ -1,6 +1,6 @@
 """SignUpFlow.SELF_SERVICE: /signup with a password, /signup/confirm, /signup/resend.
 
-moto has no ResendConfirmationCode and confirms any code (FACTS.md): those rows use
+moto has no ResendConfirmationCode and confirms any code (docs/facts.md#moto): those rows use
 botocore's Stubber against the real service model.
 """
 

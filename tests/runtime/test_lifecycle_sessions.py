@@ -1,6 +1,6 @@
 """Sessions: POST /refresh and POST /signout, against moto (Stubber for RevokeToken).
 
-moto has no RevokeToken (FACTS.md): the sign-out tests that send a refresh token pin
+moto has no RevokeToken (docs/facts.md#moto): the sign-out tests that send a refresh token pin
 the calls with botocore's Stubber, against the real service model.
 """
 

@@ -280,6 +280,13 @@ class LocalApi:
             self._front = CognitoFront(self._services.endpoint_url)
             self._front.start()
             self.references = self._services.create_resources(self.stack, self._secrets)
+            for logical_id, properties in self.stack.of_type("AWS::Cognito::UserPoolClient"):
+                self._front.register_client(
+                    self.references.refs[logical_id],
+                    prevent_user_existence_errors=(
+                        properties.get("PreventUserExistenceErrors") == "ENABLED"
+                    ),
+                )
             self._start_workers(functions, overrides, self.references)
             self._start_gateway(self.references)
         except BaseException:

@@ -9,16 +9,18 @@ and returns frozen dataclasses; it starts nothing and knows nothing of HTTP.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
     "Authorizer",
     "GatewayResponse",
     "Integration",
+    "MethodResponse",
     "RestApi",
     "Route",
     "read_rest_apis",
+    "references",
 ]
 
 _HEADER_SOURCE = "method.request.header."
@@ -57,8 +59,25 @@ class Integration:
 
 
 @dataclass(frozen=True)
+class MethodResponse:
+    """A response the method declares: its status, body models and headers.
+
+    ``models`` maps a content type to the model's schema (resolved from the template);
+    ``headers`` maps a header name to whether it is required.
+    """
+
+    status: str
+    models: Mapping[str, Mapping[str, Any]]
+    headers: Mapping[str, bool]
+
+
+@dataclass(frozen=True)
 class Route:
-    """One method on one resource path, e.g. ``POST /v1/items``."""
+    """One method on one resource path, e.g. ``POST /v1/items``.
+
+    ``responses`` are the method's declared ``MethodResponses`` by status (empty when
+    the template declares none, as for a route whose code alone knows its answers).
+    """
 
     path: str
     method: str
@@ -70,6 +89,7 @@ class Route:
     validate_body: bool
     validate_parameters: bool
     required_parameters: tuple[str, ...]
+    responses: Mapping[str, MethodResponse] = field(default_factory=dict)
 
     @property
     def protected(self) -> bool:
@@ -211,6 +231,27 @@ def _route(
         required_parameters=tuple(
             name for name, required in properties.get("RequestParameters", {}).items() if required
         ),
+        responses={
+            str(declared.get("StatusCode")): _method_response(declared, models)
+            for declared in properties.get("MethodResponses", ())
+        },
+    )
+
+
+def _method_response(
+    declared: Mapping[str, Any], models: Mapping[str, Mapping[str, Any]]
+) -> MethodResponse:
+    return MethodResponse(
+        status=str(declared.get("StatusCode")),
+        models={
+            content_type: models.get(ref_target(model) or str(model), {})
+            for content_type, model in declared.get("ResponseModels", {}).items()
+        },
+        headers={
+            name[len(_METHOD_RESPONSE_HEADER) :]: bool(required)
+            for name, required in declared.get("ResponseParameters", {}).items()
+            if name.startswith(_METHOD_RESPONSE_HEADER)
+        },
     )
 
 

@@ -80,7 +80,7 @@ class CognitoAuthorizer:
         self, keys: UserPoolKeys, region: str, pool_clients: Mapping[str, Sequence[str]]
     ) -> None:
         self._keys = keys
-        # moto signs with the real AWS issuer URL even locally (FACTS.md).
+        # moto signs with the real AWS issuer URL even locally (docs/facts.md#moto).
         self._issuers = {
             f"https://cognito-idp.{region}.amazonaws.com/{pool_id}": (pool_id, tuple(clients))
             for pool_id, clients in pool_clients.items()

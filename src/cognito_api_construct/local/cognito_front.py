@@ -12,6 +12,20 @@ moto unchanged, except that it owns:
 - ``ResendConfirmationCode``: the same masked delivery details for any user (as Cognito
   with prevent-user-existence-errors); no code is sent anywhere locally.
 
+And it corrects what moto answers differently from Cognito (``MOTO_QUIRKS``):
+
+- an unknown sign-in session (RespondToAuthChallenge, AssociateSoftwareToken,
+  VerifySoftwareToken): moto says ``ResourceNotFoundException``, which to Cognito means
+  a missing pool or client; Cognito says ``NotAuthorizedException`` "Invalid session
+  for the user.";
+- ConfirmForgotPassword for an unknown user: moto says ``ResourceNotFoundException``;
+  Cognito says ``CodeMismatchException`` when the app client prevents user existence
+  errors, else ``UserNotFoundException``.
+
+A ``ResourceNotFoundException`` about an app client the front does not know (one not
+registered with :meth:`CognitoFront.register_client`) is left as it is: that is a
+misconfiguration, which the auth function reports as one.
+
 Revocations live in memory, like moto's state, and end with the emulator.
 """
 
@@ -29,6 +43,10 @@ __all__ = ["CognitoFront"]
 _PREFIX = "AWSCognitoIdentityProviderService."
 _JSON = "application/x-amz-json-1.1"
 _REFRESH_FLOWS = frozenset({"REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"})
+#: Calls that take a sign-in session, which moto answers ResourceNotFound when unknown.
+_SESSION_ACTIONS = frozenset(
+    {"RespondToAuthChallenge", "AssociateSoftwareToken", "VerifySoftwareToken"}
+)
 _RESENT = {"CodeDeliveryDetails": {"Destination": "<masked>", "DeliveryMedium": "EMAIL",
                                     "AttributeName": "email"}}  # fmt: skip
 # Hop-by-hop headers (RFC 9110 7.6.1): each side of the proxy sets its own.
@@ -53,6 +71,7 @@ class CognitoFront(ThreadingHTTPServer):
         parts = urlsplit(upstream_url)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self._revoked: set[str] = set()
+        self._clients: dict[str, bool] = {}
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -67,6 +86,16 @@ class CognitoFront(ThreadingHTTPServer):
             if add:
                 self._revoked.add(token)
             return token in self._revoked
+
+    def register_client(self, client_id: str, *, prevent_user_existence_errors: bool) -> None:
+        """Make an app client known, with its PreventUserExistenceErrors setting."""
+        with self._lock:
+            self._clients[client_id] = prevent_user_existence_errors
+
+    def client_prevents_existence_errors(self, client_id: str) -> bool | None:
+        """The registered client's setting, or None for a client the front does not know."""
+        with self._lock:
+            return self._clients.get(client_id)
 
     def start(self) -> None:
         """Serve in a background (daemon) thread."""
@@ -106,12 +135,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         target = self.headers.get("X-Amz-Target", "")
-        if target.startswith(_PREFIX):
-            answer = self._own(target.removeprefix(_PREFIX), body)
+        action = target.removeprefix(_PREFIX) if target.startswith(_PREFIX) else ""
+        if action:
+            answer = self._own(action, body)
             if answer is not None:
                 self._reply(answer[0], [("Content-Type", _JSON), *answer[1]], answer[2])
                 return
-        self._forward(body)
+        self._forward(body, action)
 
     def _own(self, action: str, body: bytes) -> tuple[int, list[tuple[str, str]], bytes] | None:
         if action not in ("RevokeToken", "InitiateAuth", "ResendConfirmationCode"):
@@ -138,7 +168,7 @@ class _Handler(BaseHTTPRequestHandler):
             return 400, [("x-amzn-ErrorType", "NotAuthorizedException")], json.dumps(error).encode()
         return None
 
-    def _forward(self, body: bytes) -> None:
+    def _forward(self, body: bytes, action: str = "") -> None:
         for attempt in (1, 2):  # a kept-alive upstream connection may have been closed
             if self._upstream is None:
                 self._upstream = http.client.HTTPConnection(*self.server.upstream, timeout=60)
@@ -152,8 +182,38 @@ class _Handler(BaseHTTPRequestHandler):
                     raise
                 continue
             headers = [(k, v) for k, v in response.getheaders() if k.lower() not in _HOP_BY_HOP]
+            if action and response.status == 400:
+                corrected = self._corrected(action, body, payload)
+                if corrected is not None:
+                    code, message = corrected
+                    headers = [(k, v) for k, v in headers if k.lower() != "x-amzn-errortype"]
+                    headers.append(("x-amzn-ErrorType", code))
+                    payload = json.dumps({"__type": code, "message": message}).encode()
             self._reply(response.status, headers, payload)
             return
+
+    def _corrected(self, action: str, body: bytes, payload: bytes) -> tuple[str, str] | None:
+        """Cognito's error in place of moto's, for the quirks in the module docstring."""
+        try:
+            answer, request = json.loads(payload), json.loads(body or b"{}")
+        except ValueError:
+            return None
+        if not isinstance(answer, dict) or not isinstance(request, dict):
+            return None
+        if answer.get("__type") != "ResourceNotFoundException":
+            return None
+        prevents = self.server.client_prevents_existence_errors(str(request.get("ClientId", "")))
+        if action in _SESSION_ACTIONS and request.get("Session"):
+            if action == "RespondToAuthChallenge" and prevents is None:
+                return None  # an unknown client: a real misconfiguration
+            return "NotAuthorizedException", "Invalid session for the user."
+        if action == "ConfirmForgotPassword" and prevents is not None:
+            if prevents:
+                return "CodeMismatchException", (
+                    "Invalid verification code provided, please try again."
+                )
+            return "UserNotFoundException", "User does not exist."
+        return None
 
     def _exchange(
         self, connection: http.client.HTTPConnection, body: bytes

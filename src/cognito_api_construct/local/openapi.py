@@ -2,13 +2,13 @@
 
 It owns the description of the API a client sees: every route with its method, the
 request body schema of each route that has a model (the draft-4 model translated by
-``draft4``), the responses with their shapes, and the Cognito authorizer as a
-security scheme. The auth routes are recognised by their request models (the
-construct gives each one a titled model); every route of the same Lambda answers
-errors in the construct's stable shape ``{"error", "message"}``. Routes of other
-Lambdas are described as far as the template knows them: their security, the
-gateway's own answers, and a ``default`` response for what their code returns.
-It reads ``apimodel`` data and returns a dictionary; it starts nothing.
+``draft4``), the responses each method declares in the template (``MethodResponses``:
+a status, its body's model, its headers; the construct declares every auth route's
+success and error statuses this way), the answers API Gateway itself may give (413,
+the authorizer's 401, 502 and 504 for a failed Lambda), and the Cognito authorizer as
+a security scheme. A method that declares no response (a route whose code alone knows
+its answers) gets a ``default`` response. It reads ``apimodel`` data and returns a
+dictionary; it starts nothing.
 """
 
 from __future__ import annotations
@@ -18,12 +18,37 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .. import __version__
-from .apimodel import RestApi, Route
+from .._version import __version__
+from .apimodel import MethodResponse, RestApi, Route
 from .draft4 import to_openapi_schema
-from .openapi_shapes import AUTH_ERRORS, COMPONENTS, SUCCESS_BY_MODEL
-from .openapi_shapes import JSON as _JSON
-from .openapi_shapes import REF as _REF
+
+_JSON = "application/json"
+_REF = "#/components/schemas/"
+#: API Gateway's own answers: ``{"message"}``.
+GATEWAY_MESSAGE: dict[str, Any] = {
+    "type": "object",
+    "description": "API Gateway's own answer (authorizer, unknown route, throttling, Lambda "
+    "failure).",
+    "required": ["message"],
+    "properties": {"message": {"type": "string"}},
+}
+#: What each status means, for a method's declared responses.
+_MEANING = {
+    "200": "Success.",
+    "201": "Created.",
+    "202": "Accepted: the same answer whether or not the user exists.",
+    "204": "Done; no body.",
+    "400": "The request was refused: see the error code.",
+    "401": "A credential (password, session, token) was refused: see the error code.",
+    "403": "The account or the user pool refused: see the error code.",
+    "404": "No such route.",
+    "405": "The route does not accept this method.",
+    "409": "Conflict with an existing resource: see the error code.",
+    "415": "The body is not declared as application/json.",
+    "429": "Throttled: retry after the Retry-After header's seconds when present.",
+    "500": "Unexpected failure: the message carries the request id.",
+    "503": "A service the API depends on is unreachable: safe to retry.",
+}
 
 __all__ = ["DOCUMENT_PATH", "dumps", "openapi_document"]
 
@@ -50,12 +75,11 @@ def openapi_document(
         >>> stack, api = select_api(read_assembly("cdk.out"))  # doctest: +SKIP
         >>> json.dumps(openapi_document(api, region=stack.region))  # doctest: +SKIP
     """
-    schemas: dict[str, Any] = {name: dict(schema) for name, schema in COMPONENTS.items()}
-    auth_functions = _auth_function_ids(api)
+    schemas: dict[str, Any] = {"GatewayMessage": dict(GATEWAY_MESSAGE)}
     paths: dict[str, dict[str, Any]] = {}
     for route in api.routes:
         path, parameters = _openapi_path(route.path)
-        operation = _operation(api, route, parameters, schemas, auth_functions)
+        operation = _operation(api, route, parameters, schemas)
         paths.setdefault(path, {})[route.method.lower()] = operation
     servers: list[dict[str, Any]] = [{"url": url.rstrip("/")} for url in server_urls]
     servers.append(
@@ -103,16 +127,6 @@ def dumps(document: Mapping[str, Any]) -> str:
     return json.dumps(document, indent=2, sort_keys=False) + "\n"
 
 
-def _auth_function_ids(api: RestApi) -> set[str]:
-    """The Lambdas behind the construct's auth routes, found by their request models."""
-    return {
-        route.integration.function_id
-        for route in api.routes
-        if route.integration.function_id is not None
-        and any(model.get("title") in SUCCESS_BY_MODEL for model in route.request_models.values())
-    }
-
-
 def _openapi_path(path: str) -> tuple[str, list[dict[str, Any]]]:
     """OpenAPI's form of a resource path, and its path parameters (``{proxy+}`` -> proxy)."""
     parameters = []
@@ -134,7 +148,6 @@ def _operation(
     route: Route,
     path_parameters: list[dict[str, Any]],
     schemas: dict[str, Any],
-    auth_functions: set[str],
 ) -> dict[str, Any]:
     operation: dict[str, Any] = {"operationId": _operation_id(route)}
     parameters = path_parameters + _required_parameters(route)
@@ -177,10 +190,11 @@ def _operation(
             )
     else:
         operation["security"] = []
-    if route.integration.function_id in auth_functions:
-        operation["responses"] = _auth_responses(api, route, model)
-    else:
-        operation["responses"] = _other_responses(api, route)
+    operation["responses"] = (
+        _declared_responses(api, route, schemas)
+        if route.responses
+        else _other_responses(api, route, schemas)
+    )
     return operation
 
 
@@ -213,82 +227,116 @@ def _register(schemas: dict[str, Any], model: Mapping[str, Any]) -> str:
     return name
 
 
-def _content(schema_name: str) -> dict[str, Any]:
-    return {_JSON: {"schema": {"$ref": _REF + schema_name}}}
+def _gateway_shape(api: RestApi, response_type: str, schemas: dict[str, Any]) -> dict[str, Any]:
+    """The body the template's gateway response of that type renders.
 
-
-def _gateway_shape(api: RestApi, response_type: str) -> str:
-    """Error or GatewayMessage: what the template's gateway response of that type renders."""
+    ``{"error", "message"}`` when its template writes an ``error`` field (the
+    construct's BAD_REQUEST_BODY), else API Gateway's ``{"message"}``.
+    """
     status_group = "DEFAULT_5XX" if response_type in ("DEFAULT_5XX",) else "DEFAULT_4XX"
     override = api.gateway_responses.get(response_type) or api.gateway_responses.get(status_group)
     template = override.templates.get(_JSON, "") if override else ""
-    return "Error" if '"error"' in template.replace(" ", "") else "GatewayMessage"
+    if '"error"' in template.replace(" ", ""):
+        schemas.setdefault("Error", _ERROR)
+        return {"$ref": _REF + "Error"}
+    return {"$ref": _REF + "GatewayMessage"}
 
 
-def _gateway_responses(api: RestApi, route: Route) -> dict[str, Any]:
-    """What API Gateway itself may answer on this route."""
+_ERROR: dict[str, Any] = {
+    "type": "object",
+    "description": "The construct's stable error shape.",
+    "required": ["error", "message"],
+    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+}
+
+
+def _gateway_responses(api: RestApi, route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
+    """What API Gateway itself may answer on this route (413, 401, 502, 504)."""
+    failure = _gateway_shape(api, "DEFAULT_5XX", schemas)
     responses: dict[str, Any] = {
         "413": {
             "description": "Request Too Long (API Gateway's 10 MB payload limit).",
-            "content": _content(_gateway_shape(api, "REQUEST_TOO_LARGE")),
+            "content": {_JSON: {"schema": _gateway_shape(api, "REQUEST_TOO_LARGE", schemas)}},
+        },
+        "502": {
+            "description": "The Lambda crashed or answered no valid proxy response.",
+            "content": {_JSON: {"schema": failure}},
+        },
+        "504": {
+            "description": "The Lambda did not answer within API Gateway's timeout.",
+            "content": {_JSON: {"schema": failure}},
         },
     }
     if route.protected:
         responses["401"] = {
             "description": "The authorizer refused the token (missing, malformed, expired, "
             "foreign); the Lambda did not run.",
-            "content": _content(_gateway_shape(api, "UNAUTHORIZED")),
+            "content": {_JSON: {"schema": _gateway_shape(api, "UNAUTHORIZED", schemas)}},
         }
     return responses
 
 
-def _auth_responses(api: RestApi, route: Route, model: Mapping[str, Any] | None) -> dict[str, Any]:
-    title = str((model or {}).get("title", ""))
-    status, schema_name, description = SUCCESS_BY_MODEL.get(
-        title, ("2XX", "", "Success (see the README's HTTP contract).")
-    )
-    success: dict[str, Any] = {
-        "description": description,
-        "headers": {"Cache-Control": {"schema": {"type": "string", "enum": ["no-store"]}}},
-    }
-    if schema_name:
-        success["content"] = _content(schema_name)
-    elif status != "204":
-        success["content"] = {_JSON: {"schema": {"type": "object"}}}
-    responses: dict[str, Any] = {status: success}
-    responses.update(_gateway_responses(api, route))
-    for code, codes in AUTH_ERRORS.items():
-        responses[code] = {"description": codes, "content": _content("Error")}
-    bad_request = _gateway_shape(api, "BAD_REQUEST_BODY")
-    if bad_request != "Error":
-        responses["400"]["content"] = {_JSON: {"schema": _any_of("Error", bad_request)}}
-    if route.protected and _gateway_shape(api, "UNAUTHORIZED") != "Error":
-        responses["401"]["content"] = {_JSON: {"schema": _any_of("Error", "GatewayMessage")}}
-        responses["401"]["description"] += " Or the authorizer refused the token."
-    responses["429"]["headers"] = {
-        "Retry-After": {"required": True, "schema": {"type": "string", "pattern": "^[0-9]+$"}}
-    }
-    lambda_failure = _gateway_shape(api, "DEFAULT_5XX")
-    responses["502"] = {
-        "description": "The Lambda crashed or answered no valid proxy response (API Gateway).",
-        "content": _content(lambda_failure),
-    }
-    responses["504"] = {
-        "description": "The Lambda did not answer within API Gateway's timeout.",
-        "content": _content(lambda_failure),
-    }
+def _declared_responses(api: RestApi, route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
+    """The method's declared responses, plus what the gateway may answer in their place."""
+    responses = _gateway_responses(api, route, schemas)
+    for status, declared in route.responses.items():
+        response = _declared(declared, schemas)
+        if status in responses:
+            # Both the method's own answer and the gateway's are possible.
+            response = _either(response, responses[status])
+        responses[status] = response
+    if "400" in responses:
+        bad_request = _gateway_shape(api, "BAD_REQUEST_BODY", schemas)
+        responses["400"] = _either(responses["400"], {"content": {_JSON: {"schema": bad_request}}})
     return dict(sorted(responses.items()))
 
 
-def _other_responses(api: RestApi, route: Route) -> dict[str, Any]:
-    responses = _gateway_responses(api, route)
+def _declared(declared: MethodResponse, schemas: dict[str, Any]) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": _MEANING.get(declared.status, "See the README.")}
+    content = {
+        content_type: {"schema": {"$ref": _REF + _register(schemas, model)}}
+        for content_type, model in declared.models.items()
+        if model
+    }
+    if content:
+        response["content"] = content
+        description = next(iter(declared.models.values())).get("description")
+        if description:
+            response["description"] = str(description)
+    if declared.headers:
+        response["headers"] = {
+            name: {"required": required, "schema": _HEADER_SCHEMAS.get(name, {"type": "string"})}
+            for name, required in declared.headers.items()
+        }
+    return response
+
+
+_HEADER_SCHEMAS: dict[str, Any] = {
+    "Retry-After": {"type": "string", "pattern": "^[0-9]+$"},
+    "Cache-Control": {"type": "string"},
+}
+
+
+def _either(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """One response that may have either body (the same shape is not repeated)."""
+    merged = dict(first)
+    one = first.get("content", {}).get(_JSON, {}).get("schema")
+    other = second.get("content", {}).get(_JSON, {}).get("schema")
+    if one is None:
+        merged["content"] = second.get("content", {})
+    elif other is not None and other != one:
+        branches = [*one.get("anyOf", [one]), other]
+        merged["content"] = {_JSON: {"schema": {"anyOf": branches}}}
+    if "description" in second and "description" not in first:
+        merged["description"] = second["description"]
+    return merged
+
+
+def _other_responses(api: RestApi, route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
+    responses = _gateway_responses(api, route, schemas)
     responses["default"] = {
         "description": "Answered by the route's own Lambda function: the template does "
         "not describe its responses.",
         "content": {_JSON: {"schema": {}}},
     }
     return responses
-
-
-def _any_of(*names: str) -> dict[str, Any]:
-    return {"anyOf": [{"$ref": _REF + name} for name in names]}

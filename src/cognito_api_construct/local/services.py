@@ -277,7 +277,7 @@ def _has_intrinsic(value: Any) -> bool:
 
 def _configure_mfa(cognito: Any, pool_id: str, properties: Mapping[str, Any]) -> None:
     # moto issues MFA challenges only after SetUserPoolMfaConfig: the MfaConfiguration
-    # given to CreateUserPool alone is stored but not acted upon (FACTS.md).
+    # given to CreateUserPool alone is stored but not acted upon (docs/facts.md#moto).
     mfa = properties.get("MfaConfiguration", "OFF")
     enabled = properties.get("EnabledMfas") or []
     if mfa == "OFF" or "SOFTWARE_TOKEN_MFA" not in enabled:

@@ -60,11 +60,8 @@ def sign_out(
     user (GlobalSignOut): their refresh tokens stop working. Id and access tokens
     already issued stay valid at API Gateway until they expire.
 
-    Args:
-        cognito: A ``cognito-idp`` client.
-        settings: The app client the refresh token was issued to.
-        body: ``{}`` or ``{"refresh_token"}``, already validated.
-        caller: Carries the access token.
+    Body: ``{}`` or ``{"refresh_token"}``, already validated.
+    The caller carries the access token.
 
     Raises:
         MissingTokenError: Without an access token.
@@ -89,11 +86,7 @@ def forgot_password(
     without one cannot reset (in the ``ADMIN_CREATE`` flow nobody verifies the email
     until an administrator does).
 
-    Args:
-        cognito: A ``cognito-idp`` client.
-        settings: The app client.
-        body: ``{"username"}``, already validated.
-        caller: Unused.
+    Body: ``{"username"}``, already validated.
 
     Returns:
         :data:`CODE_SENT_IF_EXISTS`, never Cognito's delivery details: they differ
@@ -110,11 +103,7 @@ def confirm_forgot_password(
 ) -> Payload:
     """Set a new password with the reset code (``/password/confirm``).
 
-    Args:
-        cognito: A ``cognito-idp`` client.
-        settings: The app client.
-        body: ``{"username", "code", "new_password"}``, already validated.
-        caller: Unused: the code is the credential.
+    Body: ``{"username", "code", "new_password"}``, already validated.
 
     Returns:
         ``{}``. A wrong code, and an unknown user, answer 400 ``CodeMismatch``.
@@ -133,11 +122,8 @@ def change_password(
 ) -> Payload:
     """Change the signed-in user's password (``/password/change``).
 
-    Args:
-        cognito: A ``cognito-idp`` client.
-        settings: Unused: the access token names the pool and the user.
-        body: ``{"old_password", "new_password"}``, already validated.
-        caller: Carries the access token.
+    Body: ``{"old_password", "new_password"}``, already validated.
+    The caller carries the access token.
 
     Returns:
         ``{}``. A wrong old password answers 401 ``NotAuthorized``.

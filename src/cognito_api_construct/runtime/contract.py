@@ -1,211 +1,446 @@
-"""The request contract of the auth routes: paths and JSON schemas, stated once.
+"""The auth routes, each declared once: everything else derives from these declarations.
 
-The runtime validates bodies against these schemas and the construct turns the very
-same dictionaries into API Gateway request models, so the gateway and the Lambda can
-never disagree. The schemas use only the JSON Schema draft-4 keywords that API Gateway
-models support (type, required, properties, additionalProperties, minLength,
-maxLength, pattern, maxProperties).
+A :class:`Route` says what a route is: its path and method, its request schema, its
+success status and answer, the errors it can answer, what authenticates its Cognito
+calls, which Cognito operations it makes, and its function. From them:
+
+- the runtime dispatches and validates (``handler``);
+- the construct builds the gateway's request model, the method's declared responses
+  (``MethodResponses`` with a model per status) and the stage's throttles
+  (``_auth_endpoints``);
+- the OpenAPI document is read back from the template (``local/openapi``);
+- the client finds each route's path (``client``).
+
+Adding a route is one declaration here plus its function and its tests. Standard
+library only: the construct imports this module at synth time, where boto3 may not be
+installed, so functions are named (``"routes.sign_in"``) and resolved by the handler.
 """
 
 from __future__ import annotations
 
-from typing import Any, Final
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
 
-#: Cognito's own limits: usernames are at most 128 characters, passwords at most 256,
-#: sessions between 20 and 2048.
-USERNAME_MAX: Final = 128
-PASSWORD_MAX: Final = 256
-EMAIL_MAX: Final = 254
-SESSION_MIN: Final = 20
-SESSION_MAX: Final = 2048
-CHALLENGE_NAME_MAX: Final = 64
-CHALLENGE_RESPONSES_MAX: Final = 8192
-CHALLENGE_RESPONSE_VALUE_MAX: Final = 2048
-#: Confirmation codes (sign-up, password reset) as Cognito bounds them.
-CODE_MAX: Final = 2048
-#: Access and refresh tokens: Cognito's are 1-2 KB; leave room for large claim sets.
-TOKEN_MAX: Final = 8192
-MAX_BODY_BYTES: Final = 16 * 1024
+from . import schemas as s
+from .errors import (
+    ApiError,
+    BadRequestError,
+    CodeMismatchError,
+    CredentialsInQueryStringError,
+    ExpiredCodeError,
+    InternalError,
+    InvalidParameterError,
+    InvalidPasswordError,
+    InvalidRefreshTokenError,
+    InvalidSessionError,
+    InvalidTokenError,
+    MissingTokenError,
+    NotAuthorizedError,
+    PasswordResetRequiredError,
+    RequestRejectedError,
+    ServiceUnavailableError,
+    TooManyRequestsError,
+    UnsupportedMediaTypeError,
+    UserExistsError,
+    UserNotConfirmedError,
+)
+from .schemas import MAX_BODY_BYTES, Schema
 
-#: ASCII whitespace written out: ``\s`` means six characters to API Gateway's Java
-#: validator but every Unicode space to Python's ``re``, so a pattern with ``\s`` would
-#: let the gateway and the Lambda disagree. Spelled out, all engines read it alike;
-#: Cognito itself refuses the rarer spaces in a username (400 InvalidParameter).
-_SPACE: Final = r" \t\n\x0B\f\r"
+__all__ = [
+    "ACCESS_TOKEN_ROUTES",
+    "ADMIN_CREATE_ROUTES",
+    "COMMON_ERRORS",
+    "FLOWS",
+    "MAX_BODY_BYTES",
+    "RESERVED_SEGMENTS",
+    "ROUTES",
+    "Credential",
+    "Route",
+    "request_schemas",
+    "route",
+    "routes_for",
+]
 
-_USERNAME: Final[dict[str, Any]] = {
-    "type": "string",
-    "minLength": 1,
-    "maxLength": USERNAME_MAX,
-    # Cognito usernames: printable, no whitespace.
-    "pattern": f"^[^{_SPACE}]+$",
-}
-_PASSWORD: Final[dict[str, Any]] = {"type": "string", "minLength": 1, "maxLength": PASSWORD_MAX}
-_EMAIL: Final[dict[str, Any]] = {
-    "type": "string",
-    "minLength": 3,
-    "maxLength": EMAIL_MAX,
-    "pattern": f"^[^@{_SPACE}]+@[^@{_SPACE}]+$",
-}
-_SESSION: Final[dict[str, Any]] = {
-    "type": "string",
-    "minLength": SESSION_MIN,
-    "maxLength": SESSION_MAX,
-}
-_CODE: Final[dict[str, Any]] = {
-    "type": "string",
-    "minLength": 1,
-    "maxLength": CODE_MAX,
-    "pattern": f"^[^{_SPACE}]+$",
-}
-#: A TOTP code as authenticator apps show it (RFC 6238 with Cognito's 6 digits).
-_TOTP_CODE: Final[dict[str, Any]] = {"type": "string", "pattern": r"^[0-9]{6}$"}
-_TOKEN: Final[dict[str, Any]] = {"type": "string", "minLength": 1, "maxLength": TOKEN_MAX}
+#: What authenticates a Cognito call, as far as its errors are concerned: a refused
+#: session, access token or refresh token each have their own answer.
+Credential = Literal["password", "session", "access_token", "refresh_token"]
+#: The MFA routes use a session during sign-in and the access token once signed in.
+SESSION_OR_ACCESS_TOKEN: Final = "session_or_access_token"  # noqa: S105 - a name
+RouteCredential = Literal[
+    "password", "session", "access_token", "refresh_token", "session_or_access_token"
+]
 
+#: The sign-up flows (``SignUpFlow.value``, the function's ``SIGN_UP_FLOW``).
+ADMIN_CREATE: Final = "ADMIN_CREATE"
+SELF_SERVICE: Final = "SELF_SERVICE"
+FLOWS: Final = frozenset({ADMIN_CREATE, SELF_SERVICE})
 
-def _object(title: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {
-        "$schema": "http://json-schema.org/draft-04/schema#",
-        "title": title,
-        "type": "object",
-        "required": required,
-        "properties": properties,
-        "additionalProperties": False,
-    }
+#: What any auth route may answer, whatever it does: a refused body (the gateway's
+#: model or the function's own check), a query string, a body that is not JSON,
+#: Cognito's throttling, an unexpected failure, Cognito out of reach.
+COMMON_ERRORS: Final[tuple[type[ApiError], ...]] = (
+    BadRequestError,
+    CredentialsInQueryStringError,
+    UnsupportedMediaTypeError,
+    TooManyRequestsError,
+    InternalError,
+    ServiceUnavailableError,
+)
 
 
-#: Request bodies by route path (without the leading slash).
-REQUEST_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
-    "signup": {
-        "$schema": "http://json-schema.org/draft-04/schema#",
-        "title": "SignUpRequest",
-        "type": "object",
-        "required": ["username", "email", "temporary_password"],
-        "properties": {
-            "username": _USERNAME,
-            "email": _EMAIL,
-            "temporary_password": _PASSWORD,
-        },
-        "additionalProperties": False,
-    },
-    "auth": {
-        "$schema": "http://json-schema.org/draft-04/schema#",
-        "title": "AuthRequest",
-        "type": "object",
-        "required": ["username", "password"],
-        "properties": {"username": _USERNAME, "password": _PASSWORD},
-        "additionalProperties": False,
-    },
-    "challenge": {
-        "$schema": "http://json-schema.org/draft-04/schema#",
-        "title": "ChallengeRequest",
-        "type": "object",
-        "required": ["challenge_name", "session", "challenge_responses"],
-        "properties": {
-            "challenge_name": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": CHALLENGE_NAME_MAX,
-                "pattern": r"^[A-Z_]+$",
-            },
-            "session": _SESSION,
-            # An object of strings, or that object JSON-encoded in a string, as the
-            # original client sends it.
-            "challenge_responses": {
-                "type": ["object", "string"],
-                "maxLength": CHALLENGE_RESPONSES_MAX,
-                "maxProperties": 32,
-                "additionalProperties": {
+@dataclass(frozen=True)
+class Route:
+    """One auth route, declared once.
+
+    Attributes:
+        path: The resource path without the leading slash, e.g. ``"password/forgot"``.
+        function: ``"<module>.<function>"`` in the runtime package; it is called with
+            the Cognito client, the settings, the validated body and the caller.
+        request: The request body's schema (the gateway's model, the function's check).
+        status: The success status.
+        response: The success body's schema; None for an answer without a body (204).
+        errors: The errors this route can answer besides :data:`COMMON_ERRORS`.
+        operations: The Cognito operations its function calls.
+        credential: What authenticates those calls (see :data:`Credential`); the MFA
+            routes decide by the body (a session, or the access token).
+        method: The HTTP method. Defaults to POST.
+        flows: The sign-up flows that serve it. Defaults to both.
+        summary: One line for humans (the OpenAPI operation's summary).
+    """
+
+    path: str
+    function: str
+    request: Schema
+    status: int
+    response: Schema | None
+    errors: tuple[type[ApiError], ...]
+    operations: tuple[str, ...]
+    credential: RouteCredential = "password"
+    method: str = "POST"
+    flows: frozenset[str] = field(default=FLOWS)
+    summary: str = ""
+
+    @property
+    def resource(self) -> str:
+        """The API Gateway resource path, e.g. ``/password/forgot``."""
+        return f"/{self.path}"
+
+    @property
+    def name(self) -> str:
+        """The route's name in construct ids and model titles, e.g. ``PasswordForgot``."""
+        return "".join(part.capitalize() for part in self.path.split("/"))
+
+    @property
+    def all_errors(self) -> tuple[type[ApiError], ...]:
+        """Every error this route can answer, common ones included, without repeats."""
+        return tuple(dict.fromkeys((*self.errors, *COMMON_ERRORS)))
+
+    def errors_by_status(self) -> dict[int, tuple[str, ...]]:
+        """The stable codes this route can answer, by HTTP status, in status order."""
+        by_status: dict[int, list[str]] = {}
+        for error in self.all_errors:
+            by_status.setdefault(error.status, []).append(error.code)
+        return {status: tuple(by_status[status]) for status in sorted(by_status)}
+
+    @property
+    def error_schema(self) -> Schema:
+        """The error body's schema: the stable shape, ``error`` one of this route's codes."""
+        return s.error_body(f"{self.name}Error", (e.code for e in self.all_errors))
+
+    @property
+    def takes_access_token(self) -> bool:
+        """Whether the route reads the access token from the token header."""
+        return self.credential in ("access_token", SESSION_OR_ACCESS_TOKEN)
+
+    def credential_for(self, body: Mapping[str, Any]) -> Credential:
+        """The credential this request's Cognito calls use."""
+        if self.credential == SESSION_OR_ACCESS_TOKEN:
+            return "session" if body.get("session") else "access_token"
+        return self.credential
+
+
+_SIGN_IN_ERRORS: Final = (
+    NotAuthorizedError,
+    UserNotConfirmedError,
+    PasswordResetRequiredError,
+    RequestRejectedError,
+    InvalidParameterError,
+)
+_AUTH = s.body(
+    "AuthRequest", {"username": s.USERNAME, "password": s.PASSWORD}, ["username", "password"]
+)
+_ADMIN_ONLY = frozenset({ADMIN_CREATE})
+_SELF_ONLY = frozenset({SELF_SERVICE})
+
+#: Every auth route of every flow, in the order the API lists them.
+ROUTES: Final[tuple[Route, ...]] = (
+    Route(
+        "signup",
+        "routes.sign_up",
+        s.body(
+            "SignUpRequest",
+            {"username": s.USERNAME, "email": s.EMAIL, "temporary_password": s.PASSWORD},
+            ["username", "email", "temporary_password"],
+        ),
+        201,
+        s.SIGN_UP_RESULT,
+        (UserExistsError, InvalidPasswordError, InvalidParameterError, RequestRejectedError),
+        ("AdminCreateUser",),
+        flows=_ADMIN_ONLY,
+        summary="Create a user with a temporary password (AdminCreateUser).",
+    ),
+    Route(
+        "signup",
+        "routes.self_sign_up",
+        s.body(
+            "SelfSignUpRequest",
+            {"username": s.USERNAME, "email": s.EMAIL, "password": s.PASSWORD},
+            ["username", "email", "password"],
+        ),
+        201,
+        s.SELF_SIGN_UP_RESULT,
+        (
+            UserExistsError,
+            InvalidPasswordError,
+            InvalidParameterError,
+            RequestRejectedError,
+            NotAuthorizedError,
+        ),
+        ("SignUp",),
+        flows=_SELF_ONLY,
+        summary="Register a user who chose a password; Cognito sends a code.",
+    ),
+    Route(
+        "signup/confirm",
+        "routes.confirm_sign_up",
+        s.body(
+            "ConfirmSignUpRequest", {"username": s.USERNAME, "code": s.CODE}, ["username", "code"]
+        ),
+        200,
+        s.SIGN_UP_CONFIRMATION,
+        (
+            CodeMismatchError,
+            ExpiredCodeError,
+            NotAuthorizedError,
+            InvalidParameterError,
+            RequestRejectedError,
+        ),
+        ("ConfirmSignUp",),
+        flows=_SELF_ONLY,
+        summary="Confirm a self-service account with its code.",
+    ),
+    Route(
+        "signup/resend",
+        "routes.resend_confirmation_code",
+        s.body("ResendCodeRequest", {"username": s.USERNAME}, ["username"]),
+        202,
+        s.ACCEPTED,
+        (RequestRejectedError,),
+        ("ResendConfirmationCode",),
+        flows=_SELF_ONLY,
+        summary="Send a new sign-up code; the same answer whether the user exists.",
+    ),
+    Route(
+        "auth",
+        "routes.sign_in",
+        _AUTH,
+        200,
+        s.TOKENS_OR_CHALLENGE,
+        _SIGN_IN_ERRORS,
+        ("InitiateAuth",),
+        summary="Sign in with a password: tokens, or a challenge.",
+    ),
+    Route(
+        # /auth under the name the original clients call.
+        "login",
+        "routes.sign_in",
+        _AUTH,
+        200,
+        s.TOKENS_OR_CHALLENGE,
+        _SIGN_IN_ERRORS,
+        ("InitiateAuth",),
+        summary="The same as /auth, under the original clients' name.",
+    ),
+    Route(
+        "challenge",
+        "routes.answer_challenge",
+        s.body(
+            "ChallengeRequest",
+            {
+                "challenge_name": {
                     "type": "string",
-                    "maxLength": CHALLENGE_RESPONSE_VALUE_MAX,
+                    "minLength": 1,
+                    "maxLength": s.CHALLENGE_NAME_MAX,
+                    "pattern": r"^[A-Z_]+$",
                 },
+                "session": s.SESSION,
+                "challenge_responses": s.CHALLENGE_RESPONSES,
             },
-        },
-        "additionalProperties": False,
-    },
-    # Sessions ------------------------------------------------------------------------
-    "refresh": _object("RefreshRequest", {"refresh_token": _TOKEN}, ["refresh_token"]),
-    # The access token travels in the token header; the refresh token, when given, is
-    # revoked too.
-    "signout": _object("SignOutRequest", {"refresh_token": _TOKEN}, []),
-    # Passwords -----------------------------------------------------------------------
-    "password/forgot": _object("ForgotPasswordRequest", {"username": _USERNAME}, ["username"]),
-    "password/confirm": _object(
-        "ConfirmForgotPasswordRequest",
-        {"username": _USERNAME, "code": _CODE, "new_password": _PASSWORD},
-        ["username", "code", "new_password"],
+            ["challenge_name", "session", "challenge_responses"],
+        ),
+        200,
+        s.TOKENS_OR_CHALLENGE,
+        (
+            InvalidSessionError,
+            CodeMismatchError,
+            InvalidPasswordError,
+            *_SIGN_IN_ERRORS,
+        ),
+        ("RespondToAuthChallenge",),
+        credential="session",
+        summary="Answer a sign-in challenge: tokens, or the next challenge.",
     ),
-    "password/change": _object(
-        "ChangePasswordRequest",
-        {"old_password": _PASSWORD, "new_password": _PASSWORD},
-        ["old_password", "new_password"],
+    Route(
+        "refresh",
+        "routes.refresh",
+        s.body("RefreshRequest", {"refresh_token": s.TOKEN}, ["refresh_token"]),
+        200,
+        s.TOKENS,
+        (InvalidRefreshTokenError, NotAuthorizedError, RequestRejectedError, InvalidParameterError),
+        ("InitiateAuth",),
+        credential="refresh_token",
+        summary="New id and access tokens for a refresh token.",
     ),
-    # MFA: with a session during sign-in, or with the access token in the token header.
-    "mfa/setup": _object("MfaSetupRequest", {"session": _SESSION, "username": _USERNAME}, []),
-    "mfa/verify": _object("MfaVerifyRequest", {"session": _SESSION, "code": _TOTP_CODE}, ["code"]),
-}
-# /login is /auth under the name the original clients call.
-REQUEST_SCHEMAS["login"] = REQUEST_SCHEMAS["auth"]
-
-#: The SELF_SERVICE flow's /signup and its companions; it has no temporary password.
-SELF_SERVICE_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
-    "signup": _object(
-        "SelfSignUpRequest",
-        {"username": _USERNAME, "email": _EMAIL, "password": _PASSWORD},
-        ["username", "email", "password"],
+    Route(
+        "signout",
+        "account.sign_out",
+        # The access token travels in the token header; a refresh token is revoked too.
+        s.body("SignOutRequest", {"refresh_token": s.TOKEN}),
+        204,
+        None,
+        (MissingTokenError, InvalidTokenError, InvalidParameterError),
+        ("RevokeToken", "GlobalSignOut"),
+        credential="access_token",
+        summary="Sign the user out everywhere.",
     ),
-    "signup/confirm": _object(
-        "ConfirmSignUpRequest", {"username": _USERNAME, "code": _CODE}, ["username", "code"]
+    Route(
+        "password/forgot",
+        "account.forgot_password",
+        s.body("ForgotPasswordRequest", {"username": s.USERNAME}, ["username"]),
+        202,
+        s.ACCEPTED,
+        (RequestRejectedError,),
+        ("ForgotPassword",),
+        summary="Send a password reset code; the same answer whether the user exists.",
     ),
-    "signup/resend": _object("ResendCodeRequest", {"username": _USERNAME}, ["username"]),
-}
-
-#: Routes every flow serves, after its sign-up routes.
-_SESSION_ROUTES: Final = (
-    "auth",
-    "login",
-    "challenge",
-    "refresh",
-    "signout",
-    "password/forgot",
-    "password/confirm",
-    "password/change",
-    "mfa/setup",
-    "mfa/verify",
+    Route(
+        "password/confirm",
+        "account.confirm_forgot_password",
+        s.body(
+            "ConfirmForgotPasswordRequest",
+            {"username": s.USERNAME, "code": s.CODE, "new_password": s.PASSWORD},
+            ["username", "code", "new_password"],
+        ),
+        200,
+        s.EMPTY,
+        (
+            CodeMismatchError,
+            ExpiredCodeError,
+            InvalidPasswordError,
+            NotAuthorizedError,
+            UserNotConfirmedError,
+            InvalidParameterError,
+            RequestRejectedError,
+        ),
+        ("ConfirmForgotPassword",),
+        summary="Set a new password with the reset code.",
+    ),
+    Route(
+        "password/change",
+        "account.change_password",
+        s.body(
+            "ChangePasswordRequest",
+            {"old_password": s.PASSWORD, "new_password": s.PASSWORD},
+            ["old_password", "new_password"],
+        ),
+        200,
+        s.EMPTY,
+        (
+            MissingTokenError,
+            InvalidTokenError,
+            NotAuthorizedError,
+            InvalidPasswordError,
+            PasswordResetRequiredError,
+            UserNotConfirmedError,
+            InvalidParameterError,
+        ),
+        ("ChangePassword",),
+        credential="access_token",
+        summary="Change the signed-in user's password.",
+    ),
+    Route(
+        "mfa/setup",
+        "mfa.set_up_totp",
+        # A session during sign-in, or the access token in the token header.
+        s.body("MfaSetupRequest", {"session": s.SESSION, "username": s.USERNAME}),
+        200,
+        s.TOTP_SETUP,
+        (MissingTokenError, InvalidTokenError, InvalidSessionError, InvalidParameterError),
+        ("AssociateSoftwareToken",),
+        credential=SESSION_OR_ACCESS_TOKEN,
+        summary="A TOTP secret for an authenticator app.",
+    ),
+    Route(
+        "mfa/verify",
+        "mfa.verify_totp",
+        s.body("MfaVerifyRequest", {"session": s.SESSION, "code": s.TOTP_CODE}, ["code"]),
+        200,
+        s.TOTP_VERIFICATION,
+        (
+            MissingTokenError,
+            InvalidTokenError,
+            InvalidSessionError,
+            CodeMismatchError,
+            InvalidParameterError,
+        ),
+        ("VerifySoftwareToken", "SetUserMFAPreference"),
+        credential=SESSION_OR_ACCESS_TOKEN,
+        summary="Check the authenticator app's code.",
+    ),
 )
 
-#: The auth routes (paths without the leading slash, all POST) of each sign-up flow,
-#: keyed by the flow's name (``SignUpFlow.value``, the Lambda's ``SIGN_UP_FLOW``).
-ROUTES_BY_FLOW: Final[dict[str, tuple[str, ...]]] = {
-    "ADMIN_CREATE": ("signup", *_SESSION_ROUTES),
-    "SELF_SERVICE": ("signup", "signup/confirm", "signup/resend", *_SESSION_ROUTES),
-}
 
-#: The auth routes of the ADMIN_CREATE sign-up flow, all POST.
-ADMIN_CREATE_ROUTES: Final[tuple[str, ...]] = ROUTES_BY_FLOW["ADMIN_CREATE"]
-
-#: Routes that read the access token from the token header. The MFA routes read it
-#: only when the body carries no session (a signed-in user rather than a sign-in).
-ACCESS_TOKEN_ROUTES: Final = frozenset({"signout", "password/change", "mfa/setup", "mfa/verify"})
-
-#: Top-level path segments of every flow's routes: never available to user routes, so
-#: switching flows cannot collide with them.
-RESERVED_SEGMENTS: Final[frozenset[str]] = frozenset(
-    route.split("/", 1)[0] for routes in ROUTES_BY_FLOW.values() for route in routes
-)
-
-
-def request_schemas(flow: str) -> dict[str, dict[str, Any]]:
-    """The request schema of each route of a sign-up flow.
-
-    Args:
-        flow: ``"ADMIN_CREATE"`` or ``"SELF_SERVICE"``.
-
-    Returns:
-        Route path (no leading slash) -> draft-4 schema, in route order.
+def routes_for(flow: str) -> tuple[Route, ...]:
+    """The auth routes a sign-up flow serves, in the API's order.
 
     Raises:
         KeyError: For an unknown flow.
     """
-    schemas = {**REQUEST_SCHEMAS, **(SELF_SERVICE_SCHEMAS if flow == "SELF_SERVICE" else {})}
-    return {route: schemas[route] for route in ROUTES_BY_FLOW[flow]}
+    if flow not in FLOWS:
+        raise KeyError(flow)
+    return tuple(r for r in ROUTES if flow in r.flows)
+
+
+def route(path: str, flow: str = ADMIN_CREATE, method: str = "POST") -> Route:
+    """The declaration of one route of a flow, e.g. ``route("password/forgot")``.
+
+    Raises:
+        KeyError: When the flow serves no such route.
+    """
+    for declared in routes_for(flow):
+        if declared.path == path and declared.method == method:
+            return declared
+    raise KeyError(f"{method} /{path} ({flow})")
+
+
+def _segments() -> Iterator[str]:
+    for declared in ROUTES:
+        yield declared.path.split("/", 1)[0]
+
+
+#: Top-level path segments of every flow's routes: never available to user routes, so
+#: switching flows cannot collide with them.
+RESERVED_SEGMENTS: Final[frozenset[str]] = frozenset(_segments())
+#: The paths of the ADMIN_CREATE flow's routes.
+ADMIN_CREATE_ROUTES: Final[tuple[str, ...]] = tuple(r.path for r in routes_for(ADMIN_CREATE))
+#: Routes that read the access token from the token header (the MFA routes only when
+#: the body carries no session).
+ACCESS_TOKEN_ROUTES: Final[frozenset[str]] = frozenset(
+    r.path for r in ROUTES if r.takes_access_token
+)
+
+
+def request_schemas(flow: str) -> dict[str, Schema]:
+    """The request schema of each route of a flow, by path (a view of the declarations)."""
+    return {declared.path: declared.request for declared in routes_for(flow)}

@@ -22,27 +22,28 @@ Environment:
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from . import routes
-from .context import DEFAULT_TOTP_ISSUER, Caller, access_token_from
+from .cognito_errors import MISCONFIGURATION, from_cognito
+from .context import DEFAULT_TOTP_ISSUER, Caller, Settings, access_token_from
+from .contract import Credential, Route, routes_for
 from .cors import CorsSettings
 from .errors import (
     ApiError,
     BadRequestError,
-    Credential,
     CredentialsInQueryStringError,
     MethodNotAllowedError,
     NotFoundError,
-    from_cognito,
 )
 from .events import (
     Request,
@@ -139,33 +140,47 @@ class _Dispatch:
         # Before anything else, so a password sent in a URL is not even read.
         if request.query:
             raise CredentialsInQueryStringError()
-        route = _routes().get(request.resource)
-        if route is None:
+        methods = _routes().get(request.resource)
+        if methods is None:
             raise NotFoundError()
-        if request.method != "POST":
-            raise MethodNotAllowedError()
+        if request.method not in methods:
+            raise MethodNotAllowedError(allowed=tuple(methods))
+        route, function = methods[request.method]
         body = json_body(request)
         try:
-            validate(body, route.schema)
+            validate(body, route.request)
         except SchemaValidationError as invalid:
             raise BadRequestError(str(invalid)) from None
         self.credential = route.credential_for(body)
         caller = Caller(access_token_from(request.headers, _token_header()))
-        return route.status, route.function(_cognito, _settings(), body, caller)
+        return route.status, function(_cognito, _settings(), body, caller)
 
 
-#: Each flow's route table, built on first use.
-_ROUTE_TABLES: dict[str, dict[str, routes.Route]] = {}
+RouteFunction = Callable[[Any, Settings, dict[str, Any], Caller], "dict[str, Any] | None"]
+#: Each flow's routes by resource path and method, with their functions; built on first
+#: use from the contract's declarations.
+_ROUTE_TABLES: dict[str, dict[str, dict[str, tuple[Route, RouteFunction]]]] = {}
 
 
-def _routes() -> dict[str, routes.Route]:
+def _routes() -> dict[str, dict[str, tuple[Route, RouteFunction]]]:
     flow = os.environ.get("SIGN_UP_FLOW", "").strip().upper() or "ADMIN_CREATE"
     if flow not in _ROUTE_TABLES:
         try:
-            _ROUTE_TABLES[flow] = routes.routes_for(flow)
+            declared = routes_for(flow)
         except KeyError:
             raise MissingSettingError("SIGN_UP_FLOW must be ADMIN_CREATE or SELF_SERVICE") from None
+        table: dict[str, dict[str, tuple[Route, RouteFunction]]] = {}
+        for route in declared:
+            table.setdefault(route.resource, {})[route.method] = (route, function_of(route))
+        _ROUTE_TABLES[flow] = table
     return _ROUTE_TABLES[flow]
+
+
+def function_of(route: Route) -> RouteFunction:
+    """The function a route's declaration names (``"account.sign_out"``), imported."""
+    module, _, name = route.function.rpartition(".")
+    function: RouteFunction = getattr(importlib.import_module(f".{module}", __package__), name)
+    return function
 
 
 def _token_header() -> str:
@@ -176,13 +191,13 @@ class MissingSettingError(RuntimeError):
     """A required environment variable of the function is not set."""
 
 
-def _settings() -> routes.Settings:
+def _settings() -> Settings:
     # Read per request (a dictionary lookup) so a missing variable shows in the log line
     # of the request rather than as an import failure.
     missing = [name for name in ("USER_POOL_ID", "USER_POOL_CLIENT_ID") if not os.environ.get(name)]
     if missing:
         raise MissingSettingError(f"not set: {', '.join(missing)}")
-    return routes.Settings(
+    return Settings(
         user_pool_id=os.environ["USER_POOL_ID"],
         client_id=os.environ["USER_POOL_CLIENT_ID"],
         totp_issuer=os.environ.get("TOTP_ISSUER", "").strip() or DEFAULT_TOTP_ISSUER,
@@ -194,7 +209,13 @@ def _describe_failure(exception: Exception) -> dict[str, str]:
     described = {"exception": type(exception).__name__}
     if isinstance(exception, ClientError):
         described["operation"] = exception.operation_name
-        described["cognito_error"] = str(exception.response.get("Error", {}).get("Code", ""))
+        code = str(exception.response.get("Error", {}).get("Code", ""))
+        described["cognito_error"] = code
+        if code == MISCONFIGURATION:
+            described["detail"] = (
+                "misconfiguration: Cognito knows no such user pool or app client "
+                "(check USER_POOL_ID and USER_POOL_CLIENT_ID)"
+            )
     elif isinstance(exception, MissingSettingError):
         described["detail"] = str(exception)  # our own text: variable names only
     return described

@@ -32,13 +32,10 @@ def set_up_totp(
 ) -> Payload:
     """Start TOTP set-up: the secret for the authenticator app (``/mfa/setup``).
 
-    Args:
-        cognito: A ``cognito-idp`` client.
-        settings: Gives the issuer shown by authenticator apps.
-        body: ``{"session"}`` during sign-in, ``{}`` with an access token; an optional
-            ``"username"`` labels the account in the app (a signed-in user's own
-            username is used by default).
-        caller: Carries the access token when the body has no session.
+    Body: ``{"session"}`` during sign-in, ``{}`` with an access token; an optional
+    ``"username"`` labels the account in the app (a signed-in user's own username is used by
+    default).
+    The caller carries the access token when the body has no session.
 
     Returns:
         ``{"secret_code", "otpauth_uri"}``, plus ``"session"`` (the newest) during
@@ -70,11 +67,8 @@ def verify_totp(
 ) -> Payload:
     """Check a code from the authenticator app (``/mfa/verify``).
 
-    Args:
-        cognito: A ``cognito-idp`` client.
-        settings: Unused: the session or the token names the pool.
-        body: ``{"session", "code"}`` during sign-in, ``{"code"}`` with an access token.
-        caller: Carries the access token when the body has no session.
+    Body: ``{"session", "code"}`` during sign-in, ``{"code"}`` with an access token.
+    The caller carries the access token when the body has no session.
 
     Returns:
         During sign-in ``{"session"}``, the session to answer ``MFA_SETUP`` with;

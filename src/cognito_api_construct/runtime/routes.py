@@ -1,22 +1,23 @@
-"""One plain function per auth route, and the route table of each sign-up flow.
+"""The sign-up and sign-in routes: one plain function each.
 
-Each function takes the Cognito client, the settings, the validated body and the caller
-as arguments, so tests can hand it any client (moto's, or one wrapped in botocore's
-Stubber). Cognito's exceptions are left to propagate: :func:`.errors.from_cognito` is
-the one place that maps them. This module holds sign-up and sign-in; the account
+Every route function takes the Cognito client, the settings, the validated body and the
+caller (its declaration in :mod:`.contract` names it), so tests can hand it any client
+(moto's, or one wrapped in botocore's Stubber); a function that does not need the
+caller or the settings still takes them. Cognito's exceptions are left to propagate:
+:func:`.cognito_errors.from_cognito` is the one place that maps them. The account
 routes (sign-out, passwords) are in :mod:`.account`, the MFA set-up in :mod:`.mfa`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
-from . import account, mfa
+from . import account
 from .context import Caller, Payload, Settings
-from .contract import REQUEST_SCHEMAS, request_schemas
-from .errors import BadRequestError, Credential
+from .errors import BadRequestError
+from .schemas import CHALLENGE_RESPONSES
 from .validation import SchemaValidationError, validate
 
 if TYPE_CHECKING:
@@ -24,33 +25,6 @@ if TYPE_CHECKING:
     from mypy_boto3_cognito_idp.literals import ChallengeNameTypeType
 else:
     CognitoIdentityProviderClient = Any
-
-
-__all__ = ["Caller", "Route", "Settings", "routes_for"]
-
-RouteFunction = Callable[[CognitoIdentityProviderClient, Settings, Payload, Caller], Payload | None]
-#: The credential of the MFA routes depends on the body: a session during sign-in,
-#: the access token for a signed-in user.
-SESSION_OR_ACCESS_TOKEN: Final = "session_or_access_token"  # noqa: S105 - a name
-
-
-class Route(NamedTuple):
-    """An auth route: its body schema, function, success status and credential.
-
-    ``credential`` says what authenticates its Cognito calls, so that a refused one
-    gets its own error; a function returning None answers with an empty body.
-    """
-
-    schema: dict[str, Any]
-    function: RouteFunction
-    status: int
-    credential: Credential | Literal["session_or_access_token"] = "password"
-
-    def credential_for(self, body: Payload) -> Credential:
-        """The credential this request uses (the MFA routes decide by the body)."""
-        if self.credential == SESSION_OR_ACCESS_TOKEN:
-            return "session" if body.get("session") else "access_token"
-        return self.credential
 
 
 class UnexpectedCognitoResponseError(RuntimeError):
@@ -64,11 +38,7 @@ def sign_up(
 
     ``POST /signup`` of the ``ADMIN_CREATE`` flow.
 
-    Args:
-        cognito: A ``cognito-idp`` client.
-        settings: The user pool to create the user in.
-        body: ``{"username", "email", "temporary_password"}``, already validated.
-        caller: Unused: anyone may call it (see the README's "Who can sign up").
+    Body: ``{"username", "email", "temporary_password"}``, already validated.
 
     Returns:
         ``{"username", "user_status"}``, the status as Cognito reports it
@@ -95,11 +65,7 @@ def sign_in(
 ) -> Payload:
     """Sign in with a username and password (``/auth`` and ``/login``).
 
-    Args:
-        cognito: A ``cognito-idp`` client.
-        settings: The app client to sign in with.
-        body: ``{"username", "password"}``, already validated.
-        caller: Unused: the password is the credential.
+    Body: ``{"username", "password"}``, already validated.
 
     Returns:
         Tokens, or the challenge to answer on ``/challenge``.
@@ -122,12 +88,8 @@ def answer_challenge(
     the session ``/mfa/verify`` returned), ``SOFTWARE_TOKEN_MFA``, ``SMS_MFA``,
     ``SELECT_MFA_TYPE`` (``ANSWER``)...
 
-    Args:
-        cognito: A ``cognito-idp`` client.
-        settings: The app client the sign-in started with.
-        body: ``{"challenge_name", "session", "challenge_responses"}``, already
-            validated; ``challenge_responses`` may be a JSON-encoded string.
-        caller: Unused: the session is the credential.
+    Body: ``{"challenge_name", "session", "challenge_responses"}``, already validated;
+    ``challenge_responses`` may be a JSON-encoded string.
 
     Returns:
         Tokens, or the next challenge (any challenge Cognito asks passes through).
@@ -151,11 +113,7 @@ def refresh(
 ) -> Payload:
     """Trade a refresh token for new id and access tokens (``/refresh``).
 
-    Args:
-        cognito: A ``cognito-idp`` client.
-        settings: The app client the tokens were issued to.
-        body: ``{"refresh_token"}``, already validated.
-        caller: Unused: the refresh token is the credential.
+    Body: ``{"refresh_token"}``, already validated.
 
     Returns:
         Tokens; ``refresh_token`` is the new one when the app client rotates refresh
@@ -176,11 +134,7 @@ def self_sign_up(
 
     ``POST /signup`` of the ``SELF_SERVICE`` flow.
 
-    Args:
-        cognito: A ``cognito-idp`` client.
-        settings: The app client to sign up with.
-        body: ``{"username", "email", "password"}``, already validated.
-        caller: Unused: anyone may sign up.
+    Body: ``{"username", "email", "password"}``, already validated.
 
     Returns:
         ``{"user_confirmed", "delivery"}``: whether the account is usable already (a
@@ -204,11 +158,7 @@ def confirm_sign_up(
 ) -> Payload:
     """Confirm a self-service account with the code Cognito sent (``/signup/confirm``).
 
-    Args:
-        cognito: A ``cognito-idp`` client.
-        settings: The app client the user signed up with.
-        body: ``{"username", "code"}``, already validated.
-        caller: Unused: the code is the credential.
+    Body: ``{"username", "code"}``, already validated.
 
     Returns:
         ``{"user_confirmed": true}``.
@@ -226,11 +176,7 @@ def resend_confirmation_code(
 ) -> Payload:
     """Send a new sign-up code (``/signup/resend``): one answer whether the user exists.
 
-    Args:
-        cognito: A ``cognito-idp`` client.
-        settings: The app client the user signed up with.
-        body: ``{"username"}``, already validated.
-        caller: Unused.
+    Body: ``{"username"}``, already validated.
 
     Returns:
         The same body for every username (see :func:`.account.send_code_uniformly`).
@@ -276,7 +222,7 @@ def challenge_responses(value: dict[str, Any] | str) -> dict[str, str]:
                 "or that object JSON-encoded in a string"
             )
         value = decoded
-    schema = dict(REQUEST_SCHEMAS["challenge"]["properties"]["challenge_responses"])
+    schema = dict(CHALLENGE_RESPONSES)
     # Once decoded it must be the object form, and name the user it answers for.
     schema.update(type="object", required=["USERNAME"])
     try:
@@ -303,46 +249,3 @@ def _tokens_or_challenge(response: Mapping[str, Any]) -> Payload:
             "challenge_parameters": response.get("ChallengeParameters") or {},
         }
     raise UnexpectedCognitoResponseError("neither AuthenticationResult nor ChallengeName")
-
-
-_FUNCTIONS: Final[dict[str, tuple[RouteFunction, int, Credential | str]]] = {
-    "auth": (sign_in, 200, "password"),
-    # The name the original clients call.
-    "login": (sign_in, 200, "password"),
-    "challenge": (answer_challenge, 200, "session"),
-    "refresh": (refresh, 200, "refresh_token"),
-    "signout": (account.sign_out, 204, "access_token"),
-    "password/forgot": (account.forgot_password, 202, "password"),
-    "password/confirm": (account.confirm_forgot_password, 200, "password"),
-    "password/change": (account.change_password, 200, "access_token"),
-    "mfa/setup": (mfa.set_up_totp, 200, SESSION_OR_ACCESS_TOKEN),
-    "mfa/verify": (mfa.verify_totp, 200, SESSION_OR_ACCESS_TOKEN),
-    "signup/confirm": (confirm_sign_up, 200, "password"),
-    "signup/resend": (resend_confirmation_code, 202, "password"),
-}
-_SIGN_UP: Final[dict[str, RouteFunction]] = {
-    "ADMIN_CREATE": sign_up,
-    "SELF_SERVICE": self_sign_up,
-}
-
-
-def routes_for(flow: str) -> dict[str, Route]:
-    """The auth routes of a sign-up flow by API Gateway resource path, all POST.
-
-    Args:
-        flow: ``"ADMIN_CREATE"`` or ``"SELF_SERVICE"`` (``SIGN_UP_FLOW``).
-
-    Returns:
-        ``{"/signup": Route(...), "/auth": ...}`` with the contract's schemas.
-
-    Raises:
-        KeyError: For an unknown flow.
-    """
-    table: dict[str, Route] = {}
-    for path, schema in request_schemas(flow).items():
-        if path == "signup":
-            table["/signup"] = Route(schema, _SIGN_UP[flow], 201)
-            continue
-        function, status, credential = _FUNCTIONS[path]
-        table[f"/{path}"] = Route(schema, function, status, cast("Credential", credential))
-    return table

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from runtime.contract import CHALLENGE_RESPONSE_VALUE_MAX
 from runtime.errors import BadRequestError
 from runtime.routes import challenge_responses
+from runtime.schemas import CHALLENGE_RESPONSE_VALUE_MAX
 
 
 @pytest.mark.parametrize("encode", [False, True], ids=["object", "json-string"])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openapi_spec_validator import validate
 
-from cognito_api_construct.local.apimodel import Integration, RestApi, Route
+from cognito_api_construct.local.apimodel import Integration, MethodResponse, RestApi, Route
 from cognito_api_construct.local.assembly import read_assembly, select_api
 from cognito_api_construct.local.cli import main
 from cognito_api_construct.local.draft4 import python_whitespace, to_openapi_schema
@@ -107,9 +107,17 @@ def test_the_tiny_app_document_is_valid_and_lists_every_route() -> None:
             assert operation["security"] == []
 
 
-def test_auth_routes_document_their_models_and_the_stable_error_shape() -> None:
-    # given an API with the construct's /auth route (its model is titled AuthRequest)
-    model = {"title": "AuthRequest", "type": "object", "required": ["username", "password"]}
+def test_a_method_documents_exactly_the_responses_it_declares() -> None:
+    # given a method with a request model and declared responses, as the construct
+    # writes them: 200 with its body's model, 401 and 429 with the route's error model
+    request = {"title": "AuthRequest", "type": "object", "required": ["username", "password"]}
+    tokens = {"title": "Tokens", "type": "object", "required": ["id_token"]}
+    errors = {
+        "title": "AuthError",
+        "type": "object",
+        "required": ["error", "message"],
+        "properties": {"error": {"type": "string", "enum": ["NotAuthorized", "TooManyRequests"]}},
+    }
     auth = Route(
         path="/auth",
         method="POST",
@@ -117,26 +125,44 @@ def test_auth_routes_document_their_models_and_the_stable_error_shape() -> None:
         authorizer_id=None,
         authorization_scopes=(),
         integration=Integration(type="AWS_PROXY", function_id="AuthFunction"),
-        request_models={"application/json": model},
+        request_models={"application/json": request},
         validate_body=True,
         validate_parameters=True,
         required_parameters=(),
+        responses={
+            "200": MethodResponse("200", {"application/json": tokens}, {"Cache-Control": True}),
+            "401": MethodResponse("401", {"application/json": errors}, {}),
+            "429": MethodResponse(
+                "429", {"application/json": errors}, {"Cache-Control": False, "Retry-After": False}
+            ),
+        },
     )
     api = RestApi("Api", "Api", "prod", (), (auth,), {}, {})
 
     # when the document is built
     document = openapi_document(api, region="eu-west-1")
 
-    # then the route's body is its model and its errors are {"error", "message"}
+    # then the body is its model, and the responses are the declared ones and what API
+    # Gateway itself may answer (413, 502, 504), each with its model
     validate(document)
     operation = document["paths"]["/auth"]["post"]
     body = operation["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/AuthRequest"}
-    for status in ("401", "409", "429", "500", "503"):
+    assert set(operation["responses"]) == {"200", "401", "413", "429", "502", "504"}
+    for status in ("401", "429"):
         schema = operation["responses"][status]["content"]["application/json"]["schema"]
-        assert schema == {"$ref": "#/components/schemas/Error"}
-    assert operation["responses"]["429"]["headers"]["Retry-After"]["required"] is True
-    assert document["components"]["schemas"]["Error"]["required"] == ["error", "message"]
+        assert schema == {"$ref": "#/components/schemas/AuthError"}
+    success = operation["responses"]["200"]
+    assert success["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Tokens"
+    }
+    assert success["headers"]["Cache-Control"]["required"] is True
+    assert operation["responses"]["429"]["headers"]["Retry-After"]["required"] is False
+    components = document["components"]["schemas"]
+    assert components["AuthError"]["properties"]["error"]["enum"] == [
+        "NotAuthorized",
+        "TooManyRequests",
+    ]
 
 
 def test_the_command_prints_the_document(capsys: pytest.CaptureFixture[str]) -> None:

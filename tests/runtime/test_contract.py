@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -9,35 +10,58 @@ from runtime.context import Caller, access_token_from
 from runtime.contract import (
     ACCESS_TOKEN_ROUTES,
     ADMIN_CREATE_ROUTES,
+    COMMON_ERRORS,
+    FLOWS,
     RESERVED_SEGMENTS,
-    ROUTES_BY_FLOW,
+    ROUTES,
     request_schemas,
+    routes_for,
 )
 from runtime.errors import MissingTokenError
+from runtime.handler import function_of
 from runtime.mfa import otpauth_uri
-from runtime.routes import routes_for
 from runtime.validation import SchemaValidationError, validate
 
 
-def test_each_flow_has_a_schema_and_a_function_for_every_route():
+def test_every_declared_function_exists_and_takes_a_route_functions_arguments():
+    # given every declaration of every flow
+    for declared in ROUTES:
+        # when its function is resolved as the handler resolves it
+        function = function_of(declared)
+
+        # then it takes (cognito, settings, body, caller)
+        parameters = list(inspect.signature(function).parameters)
+        assert parameters == ["cognito", "settings", "body", "caller"], declared.function
+
+
+def test_each_flow_serves_each_path_and_method_once():
     # given / when / then
-    for flow, routes in ROUTES_BY_FLOW.items():
-        schemas = request_schemas(flow)
-        table = routes_for(flow)
-        assert list(schemas) == list(routes)
-        assert set(table) == {f"/{route}" for route in routes}
-        assert all(table[f"/{r}"].schema is schemas[r] for r in routes)
+    for flow in FLOWS:
+        keys = [(r.resource, r.method) for r in routes_for(flow)]
+        assert len(keys) == len(set(keys)), flow
+    assert {r.path for r in routes_for("SELF_SERVICE")} - {
+        r.path for r in routes_for("ADMIN_CREATE")
+    } == {"signup/confirm", "signup/resend"}
 
 
-def test_self_service_only_routes_and_signup_bodies_differ_by_flow():
+def test_signup_bodies_differ_by_flow():
     # given
     admin, self_service = request_schemas("ADMIN_CREATE"), request_schemas("SELF_SERVICE")
 
     # then
-    assert set(self_service) - set(admin) == {"signup/confirm", "signup/resend"}
     assert "temporary_password" in admin["signup"]["required"]
     assert "password" in self_service["signup"]["required"]
-    assert ROUTES_BY_FLOW["ADMIN_CREATE"] == ADMIN_CREATE_ROUTES
+    assert tuple(admin) == ADMIN_CREATE_ROUTES
+
+
+def test_every_route_can_answer_the_common_errors_and_its_error_schema_lists_them():
+    # given every declaration
+    for declared in ROUTES:
+        # then its error schema's codes are exactly its errors, common ones included
+        codes = declared.error_schema["properties"]["error"]["enum"]
+        assert set(codes) == {e.code for e in declared.all_errors}
+        assert {e.code for e in COMMON_ERRORS} <= set(codes)
+        assert declared.status not in declared.errors_by_status()
 
 
 def test_reserved_segments_cover_every_route_of_every_flow():
@@ -133,7 +157,7 @@ def _patterns(schema: object) -> list[str]:
     return []
 
 
-@pytest.mark.parametrize("flow", sorted(ROUTES_BY_FLOW))
+@pytest.mark.parametrize("flow", sorted(FLOWS))
 def test_patterns_mean_the_same_to_the_gateway_and_the_lambda(flow):
     # given every pattern of the flow's request models
     patterns = _patterns(request_schemas(flow))

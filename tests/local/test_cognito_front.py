@@ -177,3 +177,94 @@ def test_kept_alive_answers_do_not_stall(front: CognitoFront) -> None:
 
     # then none waits for a delayed ACK (Nagle: ~40 ms each, 0.4 s in all)
     assert elapsed < 0.3
+
+
+class _QuirkyUpstream(BaseHTTPRequestHandler):
+    """Answers every call as moto does for an unknown session or user: ResourceNotFound."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = json.dumps({"__type": "ResourceNotFoundException", "message": "x"}).encode()
+        self.send_response(400)
+        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        self.send_header("x-amzn-ErrorType", "ResourceNotFoundException")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def quirky_front() -> Iterator[CognitoFront]:
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), _QuirkyUpstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    front = CognitoFront(f"http://127.0.0.1:{upstream.server_address[1]}")
+    front.start()
+    front.register_client("known", prevent_user_existence_errors=True)
+    front.register_client("legacy", prevent_user_existence_errors=False)
+    yield front
+    front.stop()
+    upstream.shutdown()
+    upstream.server_close()
+
+
+def _error(front: CognitoFront, action: str, body: dict[str, Any]) -> tuple[int, str, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", front.server_address[1], timeout=5)
+    connection.request(
+        "POST",
+        "/",
+        json.dumps(body),
+        {"X-Amz-Target": PREFIX + action, "Content-Type": "application/x-amz-json-1.1"},
+    )
+    response = connection.getresponse()
+    answer = json.loads(response.read())
+    connection.close()
+    return response.status, answer["__type"], response.getheader("x-amzn-ErrorType") or ""
+
+
+@pytest.mark.parametrize(
+    "action", ["RespondToAuthChallenge", "AssociateSoftwareToken", "VerifySoftwareToken"]
+)
+def test_an_unknown_session_is_not_authorized_as_cognito_says(
+    quirky_front: CognitoFront, action: str
+) -> None:
+    """Cognito answers a bad or expired session with NotAuthorizedException ("Invalid session
+    for the user."), never ResourceNotFoundException, which means a missing pool or client
+    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html#API_RespondToAuthChallenge_Errors)."""
+    # when a call with a session moto does not know
+    status, code, header = _error(
+        quirky_front, action, {"ClientId": "known", "Session": "s" * 40, "UserCode": "123456"}
+    )
+
+    # then
+    assert (status, code, header) == (400, "NotAuthorizedException", "NotAuthorizedException")
+
+
+def test_an_unknown_client_stays_a_missing_resource(quirky_front: CognitoFront) -> None:
+    """ResourceNotFoundException is right for an app client that does not exist."""
+    status, code, _ = _error(
+        quirky_front,
+        "RespondToAuthChallenge",
+        {"ClientId": "nobody-knows", "Session": "s" * 40},
+    )
+    assert (status, code) == (400, "ResourceNotFoundException")
+
+
+@pytest.mark.parametrize(
+    ("client", "expected"),
+    [("known", "CodeMismatchException"), ("legacy", "UserNotFoundException")],
+)
+def test_confirm_forgot_password_for_an_unknown_user(
+    quirky_front: CognitoFront, client: str, expected: str
+) -> None:
+    """With PreventUserExistenceErrors, ConfirmForgotPassword for an unknown user answers
+    CodeMismatchException; without, UserNotFoundException
+    (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html)."""
+    status, code, _ = _error(
+        quirky_front,
+        "ConfirmForgotPassword",
+        {"ClientId": client, "Username": "nobody", "ConfirmationCode": "1", "Password": "x"},
+    )
+    assert (status, code) == (400, expected)

@@ -12,7 +12,8 @@ from botocore.exceptions import (
     ParamValidationError,
     ReadTimeoutError,
 )
-from runtime.errors import ApiError, from_cognito
+from runtime.cognito_errors import from_cognito
+from runtime.errors import ApiError
 
 from runtime import errors
 
@@ -44,7 +45,14 @@ def client_error(
         ("LimitExceededException", "AdminCreateUser", 429, "TooManyRequests"),
         ("InternalErrorException", "InitiateAuth", 500, "InternalError"),
         ("ResourceNotFoundException", "InitiateAuth", 500, "InternalError"),
-        ("ResourceNotFoundException", "RespondToAuthChallenge", 401, "InvalidSession"),
+        # A missing pool or client, whatever the operation: a misconfiguration.
+        ("ResourceNotFoundException", "RespondToAuthChallenge", 500, "InternalError"),
+        ("ResourceNotFoundException", "ConfirmForgotPassword", 500, "InternalError"),
+        ("ResourceNotFoundException", "VerifySoftwareToken", 500, "InternalError"),
+        # A trigger raised, timed out or answered nonsense: the pool refused.
+        ("UserLambdaValidationException", "SignUp", 403, "RequestRejected"),
+        ("UnexpectedLambdaException", "InitiateAuth", 403, "RequestRejected"),
+        ("InvalidLambdaResponseException", "RespondToAuthChallenge", 403, "RequestRejected"),
         ("AccessDeniedException", "AdminCreateUser", 500, "InternalError"),
         ("", "InitiateAuth", 500, "InternalError"),
     ],
