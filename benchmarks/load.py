@@ -3,11 +3,15 @@
 Each user, through ``CognitoApiClient`` over HTTP: sign up -> authenticate ->
 NEW_PASSWORD_REQUIRED -> respond to the challenge -> tokens -> ``POST /gpt`` with the
 id token (examples/gpt_app; the model service is the loopback stand-in in
-examples/openai_standin.py). Threads each run their users one after another.
+examples/openai_standin.py). Threads each run their users one after another, and all
+start their first user at the same instant (a barrier): a burst of simultaneous
+connections, as a page load or a test suite under xdist makes.
 
 Passing means: zero errors, and afterwards every user exists in the embedded Cognito
 exactly once, confirmed (listed with boto3 against the emulator's moto). It prints the
-user count, the workflow rate, and p50/p99 of each step and of the whole workflow.
+user count, the workflow rate, p50/p99 of each step and of the whole workflow, and the
+errors in two counts: connection-level failures (no HTTP answer at all: a reset, a
+refused connection, a timeout) apart from HTTP errors (an answer with an error status).
 
 Absolute times depend on the machine (2 shared cores here, and every auth call is one
 Lambda invocation in a worker process plus moto); the emulator runs at most 4 warm
@@ -55,6 +59,8 @@ class LoadResult:
     seconds: float = 0.0
     latencies: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in STEPS})
     errors: list[str] = field(default_factory=list)
+    #: Of ``errors``, those without any HTTP answer (reset, refused, timed out).
+    connection_failures: int = 0
     usernames: list[str] = field(default_factory=list)
     listed: dict[str, int] = field(default_factory=dict)
 
@@ -76,6 +82,8 @@ class LoadResult:
             "users": self.users,
             "threads": self.threads,
             "errors": len(self.errors),
+            "connection_failures": self.connection_failures,
+            "http_errors": len(self.errors) - self.connection_failures,
             "users_missing_or_duplicated": len(self.missing_or_duplicated()),
             "workflows_per_second": round(self.users / self.seconds, 1) if self.seconds else 0,
             "p50_ms": {s: round(self.percentile(s, 0.50) * 1000, 1) for s in STEPS},
@@ -113,6 +121,8 @@ def _one_user(api_url: str, username: str, result: LoadResult, lock: threading.L
     except (CognitoApiError, AssertionError, KeyError, TypeError) as error:
         with lock:
             result.errors.append(f"{username}: {error}")
+            if isinstance(error, CognitoApiError) and error.status == 0:
+                result.connection_failures += 1
         return
     timings["workflow"] = time.perf_counter() - started
     with lock:
@@ -128,8 +138,10 @@ def run_load(api: LocalApi, threads: int, users_per_thread: int, prefix: str) ->
     """
     result = LoadResult(threads, users_per_thread)
     lock = threading.Lock()
+    start_together = threading.Barrier(threads)
 
     def worker(thread: int) -> None:
+        start_together.wait()
         for number in range(users_per_thread):
             _one_user(api.url, f"{prefix}-{thread}-{number}", result, lock)
 
@@ -203,7 +215,8 @@ def main() -> int:
     summary = result.summary()
     print(f"users loaded: {result.users} ({options.threads} threads x {options.users})")
     print(
-        f"errors: {len(result.errors)}; missing or duplicated users: "
+        f"errors: {len(result.errors)} ({result.connection_failures} connection-level, "
+        f"{summary['http_errors']} HTTP); missing or duplicated users: "
         f"{summary['users_missing_or_duplicated']}"
     )
     print(f"workflows/s: {summary['workflows_per_second']} in {result.seconds:.1f} s")

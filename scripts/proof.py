@@ -2,15 +2,19 @@
 
 Runs, each in its own process, on the example app through the emulator:
 1. schemathesis over every operation of the served OpenAPI document, positive and
-   negative, every check, ``--examples`` per operation and mode (default 300);
-2. benchmarks/load.py with its defaults (32 threads x 50 users, whole workflow);
+   negative, every check, ``--examples`` per operation and mode (default 300); then
+   raw HTTP fuzzing (tests/e2e/test_http_fuzz.py: unknown methods, malformed HTTP,
+   foreign hosts), ``--http-examples`` requests (default 2000), 0 server errors;
+2. benchmarks/load.py with its defaults (32 threads x 50 users starting together,
+   whole workflow; connection-level failures counted apart from HTTP errors);
 3. the fault tests (Cognito throttling and unreachable, model service slow and
    failing, worker crash and timeout) and the log-hygiene test;
 4. benchmarks/emulator.py (workflow rate and protected-call latency vs their floors).
 Then prints: requests fuzzed, users loaded, p50/p99, faults injected, findings. Exits
 non-zero if any part failed; each failing part's output tail is printed.
 
-Usage: python scripts/proof.py [--examples 300] [--threads 32] [--users 50]
+Usage: python scripts/proof.py [--examples 300] [--http-examples 2000] [--threads 32]
+[--users 50]
 """
 
 from __future__ import annotations
@@ -101,6 +105,7 @@ def _cases(junit: Path) -> tuple[int, list[str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=300, help="per operation and mode")
+    parser.add_argument("--http-examples", type=int, default=2000, help="raw HTTP requests")
     parser.add_argument("--threads", type=int, default=32)
     parser.add_argument("--users", type=int, default=50, help="per thread")
     options = parser.parse_args()
@@ -114,6 +119,16 @@ def main() -> int:
                 {
                     "SCHEMATHESIS_MAX_EXAMPLES": str(options.examples),
                     "FUZZ_REPORT": str(out / "fuzz.json"),
+                },
+            )
+        )
+        parts.append(
+            _run(
+                "http fuzz",
+                _pytest("tests/e2e/test_http_fuzz.py", junit=out / "http_fuzz.xml"),
+                {
+                    "HTTP_FUZZ_EXAMPLES": str(options.http_examples),
+                    "HTTP_FUZZ_REPORT": str(out / "http_fuzz.json"),
                 },
             )
         )
@@ -142,9 +157,11 @@ def main() -> int:
         parts.append(_run("emulator benchmark", [sys.executable, "benchmarks/emulator.py"]))
 
         fuzz = _json(out / "fuzz.json")
+        http_fuzz = _json(out / "http_fuzz.json")
         load = _json(out / "load.json")
         faults_passed, faults_failed = _cases(out / "faults.xml")
         _, fuzz_failed = _cases(out / "fuzz.xml")
+        _, http_fuzz_failed = _cases(out / "http_fuzz.xml")
         _, hygiene_failed = _cases(out / "hygiene.xml")
 
     for part in parts:
@@ -157,21 +174,28 @@ def main() -> int:
     print("\n---- emulator benchmark ----")
     print(parts[-1].stdout.strip())
 
-    findings = fuzz_failed + faults_failed + hygiene_failed
+    findings = fuzz_failed + http_fuzz_failed + faults_failed + hygiene_failed
     if load and (load.get("errors") or load.get("users_missing_or_duplicated")):
         findings.append(
-            f"load: {load['errors']} errors, {load['users_missing_or_duplicated']} users "
-            "missing or duplicated"
+            f"load: {load['errors']} errors ({load.get('connection_failures', 0)} "
+            f"connection-level), {load['users_missing_or_duplicated']} users missing or "
+            "duplicated"
         )
+    hygiene_ran = next(part.ok for part in parts if part.name == "log hygiene")
     rows = [
         ("requests fuzzed", _figure(fuzz, "requests")),
         ("  by status", json.dumps(fuzz.get("by_status", {})) if fuzz else "-"),
+        ("raw HTTP requests fuzzed", _figure(http_fuzz, "requests")),
+        ("  by status", json.dumps(http_fuzz.get("by_status", {})) if http_fuzz else "-"),
+        ("  server errors", _figure(http_fuzz, "server_errors")),
         ("users loaded", f"{load['users']} ({load['threads']} threads)" if load else "-"),
+        ("  connection-level failures", _figure(load, "connection_failures")),
+        ("  HTTP errors", _figure(load, "http_errors")),
         ("workflows/s", _figure(load, "workflows_per_second")),
         ("workflow p50 / p99 ms", _pair(load, "workflow")),
         ("protected call p50 / p99 ms", _pair(load, "gpt")),
         ("fault scenarios passed", str(faults_passed)),
-        ("log hygiene", "clean" if not hygiene_failed and parts[3].ok else "LEAK or failure"),
+        ("log hygiene", "clean" if not hygiene_failed and hygiene_ran else "LEAK or failure"),
         ("findings", str(len(findings))),
     ]
     width = max(len(label) for label, _ in rows)

@@ -158,31 +158,28 @@ def passwords() -> tuple[str, str]:
 
 @dataclass
 class EmulatedCognito:
-    """moto's server and the emulator's Cognito front before it, for one test session."""
+    """The emulator's Cognito (moto with the Cognito front), for one test session."""
 
-    endpoint_url: str  # the front: what the auth function calls, as in the emulator
-    front: Any
+    endpoint_url: str  # what the auth function calls, as in the emulator
+    services: Any  # EmbeddedServices: its outbox() holds the codes Cognito sent
+
+    def codes(self, to: str) -> list[str]:
+        """The codes sent to ``to`` so far, oldest first."""
+        return [m["code"] for m in self.services.outbox(to)]
 
 
 @pytest.fixture(scope="session")
 def emulated_cognito() -> Iterator[EmulatedCognito]:
-    """The emulator's Cognito (moto's server behind the Cognito front), once per session.
+    """The emulator's Cognito, once per session: moto keeps the users, the front answers
+    as Cognito does (``local/cognito``) and sends codes to its outbox.
 
-    The auth function talks to it as it talks to Cognito in the emulator: moto keeps the
-    users and signs the tokens; the front answers what moto lacks and corrects where it
-    differs from Cognito (``local/cognito_front.py``). moto runs in its own process, so
-    tests that use ``mock_aws`` in this one cannot reset it.
+    It runs in a process of its own, so tests that use ``mock_aws`` in this one cannot
+    reset it.
     """
-    from cognito_api_construct.local.cognito_front import CognitoFront
     from cognito_api_construct.local.services import EmbeddedServices
 
     with EmbeddedServices() as services:
-        front = CognitoFront(services.endpoint_url)
-        front.start()
-        try:
-            yield EmulatedCognito(endpoint_url=front.url, front=front)
-        finally:
-            front.stop()
+        yield EmulatedCognito(endpoint_url=services.endpoint_url, services=services)
 
 
 @pytest.fixture(scope="module")
@@ -205,8 +202,12 @@ def cognito(emulated_cognito: EmulatedCognito) -> Iterator[CognitoSetup]:
         admin = boto3.client(
             "cognito-idp", region_name="us-east-1", endpoint_url=emulated_cognito.endpoint_url
         )
+        # Like the construct's default pool: MFA optional with TOTP, case-insensitive.
         pool_id = admin.create_user_pool(
             PoolName=f"auth-tests-{uuid.uuid4().hex[:8]}",
+            MfaConfiguration="OPTIONAL",
+            UsernameConfiguration={"CaseSensitive": False},
+            AutoVerifiedAttributes=[],
             Policies={
                 "PasswordPolicy": {
                     "MinimumLength": 12,
@@ -218,6 +219,11 @@ def cognito(emulated_cognito: EmulatedCognito) -> Iterator[CognitoSetup]:
                 }
             },
         )["UserPool"]["Id"]
+        admin.set_user_pool_mfa_config(
+            UserPoolId=pool_id,
+            SoftwareTokenMfaConfiguration={"Enabled": True},
+            MfaConfiguration="OPTIONAL",
+        )
         client_id = admin.create_user_pool_client(
             UserPoolId=pool_id,
             ClientName="auth-tests",
@@ -225,7 +231,6 @@ def cognito(emulated_cognito: EmulatedCognito) -> Iterator[CognitoSetup]:
             ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
             PreventUserExistenceErrors="ENABLED",
         )["UserPoolClient"]["ClientId"]
-        emulated_cognito.front.register_client(client_id, prevent_user_existence_errors=True)
         env.setenv("USER_POOL_ID", pool_id)
         env.setenv("USER_POOL_CLIENT_ID", client_id)
         from runtime import handler as module

@@ -37,3 +37,9 @@ def fresh_totp(secret: str, margin: float = 3.0) -> str:
 def wrong_totp(secret: str) -> str:
     """A six-digit code that is not the current one."""
     return str((int(totp(secret)) + 1) % 10**DIGITS).zfill(DIGITS)
+
+
+def later_totp(secret: str) -> str:
+    """The next step's code: accepted too (Cognito allows one 30-second step either
+    side), and not the current one, which a code already used this step may be."""
+    return totp(secret, time.time() + STEP_SECONDS)

@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from ._client_errors import CognitoApiError, api_error, decode
 from ._client_results import (
     Challenge,
     CodeDelivery,
@@ -51,36 +52,6 @@ __all__ = [
 
 #: The auth routes by path (``"/password/forgot"``), as the runtime's contract declares them.
 _AUTH_ROUTES = {declared.resource: declared for declared in ROUTES}
-#: Statuses after which the same request may succeed if sent again later.
-_RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
-
-
-class CognitoApiError(Exception):
-    """Any non-2xx answer of the API, or no answer at all.
-
-    Attributes:
-        status: the HTTP status; 0 when the API could not be reached.
-        error: the stable error code (``"NotAuthorized"``, ``"InvalidRequestBody"``...);
-            ``"Unauthorized"`` for the authorizer's own 401, ``"ConnectionError"`` when
-            the API could not be reached.
-        message: the text for humans the API sent.
-        retry_after: seconds to wait before retrying, when the API said so.
-    """
-
-    def __init__(
-        self, status: int, error: str, message: str, *, retry_after: float | None = None
-    ) -> None:
-        """Build the error from what the API answered."""
-        super().__init__(f"{status} {error}: {message}")
-        self.status = status
-        self.error = error
-        self.message = message
-        self.retry_after = retry_after
-
-    @property
-    def retryable(self) -> bool:
-        """Whether the same request may succeed later (throttling, an unreachable service)."""
-        return self.status == 0 or self.status in _RETRYABLE_STATUSES
 
 
 class CognitoApiClient:
@@ -194,18 +165,26 @@ class CognitoApiClient:
         """Sign in with the temporary password and set the permanent one, in one call.
 
         Raises:
-            CognitoApiError: with error ``"UnexpectedChallenge"`` if Cognito asks for
-                something other than ``NEW_PASSWORD_REQUIRED`` (MFA, for instance); answer
-                that with ``authenticate`` and ``respond_to_challenge``.
+            CognitoApiError: with error ``"UnexpectedChallenge"`` when Cognito asks for
+                more (``MFA_SETUP`` or ``SOFTWARE_TOKEN_MFA`` when the pool requires
+                MFA): its ``challenge`` is that next step, session included, ready for
+                ``answer_mfa_setup`` or ``respond_to_challenge``. The message says
+                whether the new password was already set.
         """
         step = self.authenticate(username, temporary_password)
+        password_set = False
         if isinstance(step, Challenge) and step.name == "NEW_PASSWORD_REQUIRED":
             step = self.respond_to_challenge(
                 step, {"USERNAME": username, "NEW_PASSWORD": new_password}
             )
+            password_set = True
         if isinstance(step, Challenge):
+            done = "The new password is set; " if password_set else ""
             raise CognitoApiError(
-                200, "UnexpectedChallenge", f"Cognito asked for {step.name}; answer it yourself."
+                200,
+                "UnexpectedChallenge",
+                f"{done}Cognito asks for {step.name} next: answer error.challenge.",
+                challenge=step,
             )
         return step
 
@@ -294,7 +273,10 @@ class CognitoApiClient:
         tokens = self._tokens_or_challenge(body)
         if isinstance(tokens, Challenge):
             raise CognitoApiError(
-                200, "UnexpectedChallenge", f"Cognito asked for {tokens.name} on refresh."
+                200,
+                "UnexpectedChallenge",
+                f"Cognito asked for {tokens.name} on refresh.",
+                challenge=tokens,
             )
         if tokens.refresh_token is None:
             tokens = replace(tokens, refresh_token=token)
@@ -385,30 +367,9 @@ class CognitoApiClient:
         request = urllib.request.Request(url, data=data, method=method.upper(), headers=sent)  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
-                return _decode(answer.read())
+                return decode(answer.read())
         except urllib.error.HTTPError as failure:
-            raise _api_error(failure) from None
+            raise api_error(failure) from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as failure:
             reason = getattr(failure, "reason", failure)
             raise CognitoApiError(0, "ConnectionError", f"{url} unreachable: {reason}") from None
-
-
-def _decode(raw: bytes) -> Any:
-    return jsonlib.loads(raw) if raw.strip() else None
-
-
-def _api_error(failure: urllib.error.HTTPError) -> CognitoApiError:
-    try:
-        body = _decode(failure.read())
-    except ValueError:
-        body = None
-    body = body if isinstance(body, dict) else {}
-    # API Gateway's own answers (authorizer 401, unknown route 403) carry only "message".
-    message = str(body.get("message") or failure.reason or "")
-    error = str(body.get("error") or message.replace(" ", "") or f"Http{failure.code}")
-    retry_after = failure.headers.get("Retry-After") if failure.headers else None
-    try:
-        seconds = float(retry_after) if retry_after is not None else None
-    except ValueError:
-        seconds = None
-    return CognitoApiError(failure.code, error, message, retry_after=seconds)

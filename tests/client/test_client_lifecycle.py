@@ -145,12 +145,15 @@ def test_change_password_then_sign_in_with_it(signed_in_client, passwords, usern
     assert isinstance(signed_in_client.authenticate(username, NEW_PASSWORD), Tokens)
 
 
-def test_forgot_password_and_confirm(signed_in_client, cognito, username):
-    # given a reset code as moto exposes it
+def test_forgot_password_and_confirm(signed_in_client, cognito, username, emulated_cognito):
+    # given a verified email and the reset code sent to it
+    cognito.admin.admin_update_user_attributes(
+        UserPoolId=cognito.pool_id,
+        Username=username,
+        UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+    )
     signed_in_client.forgot_password(username)
-    code = cognito.admin.forgot_password(ClientId=cognito.client_id, Username=username)[
-        "ResponseMetadata"
-    ]["HTTPHeaders"]["x-moto-forgot-password-confirmation-code"]
+    code = emulated_cognito.codes(f"{username}@example.com")[-1]
 
     # when
     signed_in_client.confirm_forgot_password(username, code, NEW_PASSWORD)

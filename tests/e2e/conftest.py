@@ -111,8 +111,36 @@ def strict_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
 
 
 @pytest.fixture(scope="session")
-def self_service_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
+def self_service_messages() -> list[dict[str, Any]]:
+    """Every message ``self_service_api`` sent, as its ``on_message`` received them."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def self_service_api(
+    tmp_path_factory: pytest.TempPathFactory, self_service_messages: list[dict[str, Any]]
+) -> Iterator[LocalApi]:
     """apps/self_service_app (``SignUpFlow.SELF_SERVICE``), served once."""
     assembly = _assembly(APPS / "self_service_app", tmp_path_factory)
-    with LocalApi.from_cdk_out(assembly, port=0) as api:
+    with LocalApi.from_cdk_out(assembly, port=0, on_message=self_service_messages.append) as api:
+        yield api
+
+
+@pytest.fixture(scope="session")
+def trigger_assembly(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """apps/trigger_app synthesized once per run: its two stacks differ in the token trigger."""
+    return _assembly(APPS / "trigger_app", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def trigger_v1_api(trigger_assembly: Path) -> Iterator[LocalApi]:
+    """apps/trigger_app's ``TriggerV1Stack`` (pre token generation V1_0), served once."""
+    with LocalApi.from_cdk_out(trigger_assembly, stack="TriggerV1Stack", port=0) as api:
+        yield api
+
+
+@pytest.fixture(scope="session")
+def trigger_v2_api(trigger_assembly: Path) -> Iterator[LocalApi]:
+    """apps/trigger_app's ``TriggerV2Stack`` (pre token generation V2_0), served once."""
+    with LocalApi.from_cdk_out(trigger_assembly, stack="TriggerV2Stack", port=0) as api:
         yield api

@@ -234,3 +234,29 @@ def test_preflights_and_gateway_answers_follow_the_template(
         assert answer.headers["Access-Control-Allow-Origin"] == second
         assert answer.headers["Vary"] == "Origin"
         assert answer.headers["Access-Control-Expose-Headers"] == "Retry-After"
+
+
+def test_no_page_can_read_the_embedded_aws_services(
+    browser: Any, browser_api: LocalApi, pages: tuple[PageServer, PageServer]
+) -> None:
+    """The emulator's moto holds the app's secrets (``make serve`` puts a real API key
+    in its Secrets Manager) and answers its admin APIs to anyone who reaches it. Any
+    page the developer visits, allowed by the app or not, must read nothing from it:
+    moto's CORS is off and the services refuse every request that carries an ``Origin``.
+    """
+    allowed, foreign = pages
+    services = browser_api.services_url.rstrip("/")
+    pool = browser_api.user_pool_id
+    steps = [
+        _post(services + "/", {}, {"Content-Type": "application/x-amz-json-1.1",
+                                   "X-Amz-Target": "secretsmanager.ListSecrets"}),
+        _post(services + "/", {"UserPoolId": pool},
+              {"Content-Type": "application/x-amz-json-1.1",
+               "X-Amz-Target": "AWSCognitoIdentityProviderService.ListUsers"}),
+        {"url": f"{services}/{pool}/.well-known/jwks.json", "method": "GET"},
+    ]  # fmt: skip
+    for page in (allowed.origin() + "/", foreign.origin() + "/"):
+        answers = run_in_page(browser, page, steps)
+        assert [answer.get("error") for answer in answers] == ["TypeError: Failed to fetch"] * 3
+    # the same JWKS without a browser's headers is served (the authorizer's own read)
+    assert call("GET", f"{services}/{pool}/.well-known/jwks.json").status == 200

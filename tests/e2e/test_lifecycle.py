@@ -4,7 +4,7 @@ The app is apps/strict_app (mfa=REQUIRED with TOTP, token header ``X-Api-Token``
 stage ``v2``, a protected ``v1/reports``). The emulator's Cognito really checks TOTP
 codes; the tests compute real RFC 6238 codes (tests/totp_codes.py), so no hard-coded
 code a lax mock accepts could make them pass. moto's server has no RevokeToken: the
-emulator's Cognito front (local/cognito_front.py) answers it, so sign-out here sends
+emulator's Cognito front (local/cognito/) answers it, so sign-out here sends
 the refresh token, as the client does by default.
 """
 
@@ -22,7 +22,7 @@ from cognito_api_construct.client import (
     TotpSetup,
 )
 from cognito_api_construct.local import LocalApi
-from totp_codes import fresh_totp, wrong_totp
+from totp_codes import fresh_totp, later_totp, wrong_totp
 
 from .helpers import call
 
@@ -72,7 +72,7 @@ def test_new_user_sets_up_totp_then_signs_in_with_it(strict_api: LocalApi) -> No
             step, {"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": wrong_totp(secret)}
         )
     tokens = client.respond_to_challenge(
-        step, {"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": fresh_totp(secret)}
+        step, {"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": later_totp(secret)}
     )
     reports = client.request("GET", "v1/reports")
 

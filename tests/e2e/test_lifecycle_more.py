@@ -20,7 +20,7 @@ from cognito_api_construct.client import (
     Tokens,
 )
 from cognito_api_construct.local import LocalApi
-from totp_codes import fresh_totp, wrong_totp
+from totp_codes import fresh_totp, later_totp, wrong_totp
 
 from .helpers import call
 
@@ -61,7 +61,7 @@ def test_signed_in_user_enrols_totp_then_signs_in_with_it(client: CognitoApiClie
             step, {"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": wrong_totp(setup.secret_code)}
         )
     tokens = client.respond_to_challenge(
-        step, {"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": fresh_totp(setup.secret_code)}
+        step, {"USERNAME": name, "SOFTWARE_TOKEN_MFA_CODE": later_totp(setup.secret_code)}
     )
 
     # then set-up gave an app-ready URI and no session, TOTP became the preferred

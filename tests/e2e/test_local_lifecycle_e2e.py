@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from cognito_api_construct.local import LocalApi, LocalApiError
-from cognito_api_construct.local.workers import UnsupportedFunctionError
+from cognito_api_construct.local import LocalApi
+from cognito_api_construct.local.api import LocalApiError
+from cognito_api_construct.local.cli import banner
 
 from .helpers import TINY_ASSEMBLY, call
 
@@ -129,7 +130,7 @@ def test_cli_reports_several_apis_with_a_listing(tmp_path: Path) -> None:
     assert "Traceback" not in completed.stderr
 
 
-def test_unrunnable_integrated_function_is_named_before_anything_starts(tmp_path: Path) -> None:
+def test_an_unrunnable_function_answers_502_on_its_routes_only(tmp_path: Path) -> None:
     # given the tiny assembly whose echo function is switched to Ruby
     assembly = tmp_path / "cdk.out"
     shutil.copytree(TINY_ASSEMBLY, assembly)
@@ -138,13 +139,23 @@ def test_unrunnable_integrated_function_is_named_before_anything_starts(tmp_path
     template["Resources"]["EchoFunction4A5B6C7D"]["Properties"]["Runtime"] = "ruby3.3"
     template_path.write_text(json.dumps(template))
 
-    # when the emulator starts
-    # then a clear error names the function and its runtime
-    with (
-        pytest.raises(UnsupportedFunctionError, match=r"EchoFunction4A5B6C7D.*'ruby3\.3'"),
-        LocalApi.from_cdk_out(assembly, port=0),
-    ):
-        pass
+    # when the emulator serves it, and the echo route and another function's are called
+    with LocalApi.from_cdk_out(assembly, port=0) as api:
+        echo = call("GET", f"{api.url}public/x")
+        slow = call("POST", f"{api.url}slow", {"seconds": 0})
+        banner_lines = banner(api)
+
+    # then the echo route answers 502 naming the function and its runtime, the rest
+    # serves, and the banner lists the function that cannot run
+    assert echo.status == 502
+    assert echo.json() == {
+        "message": echo.json()["message"],
+    }
+    assert "EchoFunction4A5B6C7D" in echo.json()["message"]
+    assert "'ruby3.3'" in echo.json()["message"]
+    assert slow.status == 200
+    assert "EchoFunction4A5B6C7D" in banner_lines
+    assert "ruby3.3" in banner_lines
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node on PATH")
@@ -182,7 +193,7 @@ def test_env_override_for_an_unknown_function_is_refused() -> None:
 
     # when it starts
     # then the error lists the functions one can name
-    with pytest.raises(LocalApiError, match=r"'Nope' matches no integrated function.*Echo"):
+    with pytest.raises(LocalApiError, match=r"'Nope' matches no function the app runs.*Echo"):
         api.start()
 
 

@@ -13,7 +13,7 @@ import boto3
 import pytest
 
 from cognito_api_construct.local import LocalApi
-from totp_codes import fresh_totp
+from totp_codes import fresh_totp, later_totp
 
 from .helpers import call
 
@@ -47,8 +47,12 @@ def test_mfa_required_workflow_then_nested_route_with_custom_header(strict_api: 
         first["session"],
         {"USERNAME": "hopper", "NEW_PASSWORD": PASSWORD},
     ).json()
-    secret = cognito.associate_software_token(Session=setup["session"])["SecretCode"]
-    verified = cognito.verify_software_token(Session=setup["session"], UserCode=fresh_totp(secret))
+    associated = cognito.associate_software_token(Session=setup["session"])
+    secret = associated["SecretCode"]
+    # Each step answers a new session: pass the newest on.
+    verified = cognito.verify_software_token(
+        Session=associated["Session"], UserCode=fresh_totp(secret)
+    )
     enrolled = _challenge(url, "MFA_SETUP", verified["Session"], {"USERNAME": "hopper"})
 
     # when they sign in again, answer the TOTP challenge (wrong, then right), and call
@@ -64,7 +68,7 @@ def test_mfa_required_workflow_then_nested_route_with_custom_header(strict_api: 
         url,
         second["challenge_name"],
         second["session"],
-        {"USERNAME": "hopper", "SOFTWARE_TOKEN_MFA_CODE": fresh_totp(secret)},
+        {"USERNAME": "hopper", "SOFTWARE_TOKEN_MFA_CODE": later_totp(secret)},
     ).json()
     reports = call("GET", f"{url}v1/reports", headers={"X-Api-Token": tokens["id_token"]})
     default_header = call("GET", f"{url}v1/reports", headers={"Authorization": tokens["id_token"]})
@@ -103,3 +107,43 @@ def test_weak_password_is_refused_by_the_template_policy(strict_api: LocalApi) -
     # then the pool created from the template refuses it
     assert reply.status == 400
     assert reply.json()["error"] == "InvalidPassword"
+
+
+def test_complete_new_password_hands_over_the_mfa_setup_challenge(strict_api: LocalApi) -> None:
+    """With MFA required, Cognito answers the new password with ``MFA_SETUP``
+    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html).
+    The client's one-call helper then raises with that challenge, session included, so
+    the caller goes on with ``answer_mfa_setup`` instead of starting over.
+    """
+    from cognito_api_construct.client import CognitoApiClient, CognitoApiError, Tokens
+
+    # given a user created with a temporary password in the MFA-required app
+    client = CognitoApiClient(strict_api.url, token_header="X-Api-Token")
+    client.sign_up("lovelace", "lovelace@example.com", TEMPORARY)
+
+    # when they complete the new password, the README's way
+    with pytest.raises(CognitoApiError) as raised:
+        client.complete_new_password("lovelace", TEMPORARY, PASSWORD)
+
+    # then the error says the password is set and carries MFA_SETUP to go on with
+    error = raised.value
+    assert error.error == "UnexpectedChallenge"
+    assert "new password is set" in error.message
+    assert error.challenge is not None
+    assert error.challenge.name == "MFA_SETUP"
+    secrets: list[str] = []
+
+    def code_for(setup: Any) -> str:
+        secrets.append(setup.secret_code)
+        return fresh_totp(setup.secret_code)
+
+    tokens = client.answer_mfa_setup(error.challenge, "lovelace", code_for)
+    assert isinstance(tokens, Tokens)
+    reports = call("GET", f"{strict_api.url}v1/reports", headers={"X-Api-Token": tokens.id_token})
+    assert reports.json()["user"] == "lovelace"
+    # and the next sign-in asks for the TOTP code of the app they enrolled
+    again = client.authenticate("lovelace", PASSWORD)
+    assert not isinstance(again, Tokens)
+    assert again.name == "SOFTWARE_TOKEN_MFA"
+    assert secrets
+    assert len(secrets[0]) >= 16

@@ -1,11 +1,10 @@
 """The self-service sign-up flow and password reset, with the client, through the emulator.
 
 The app is apps/self_service_app (``SignUpFlow.SELF_SERVICE``, default header and
-policy, a protected ``GET whoami``). The emulator's Cognito is moto, which sends no
-email and accepts any sign-up confirmation code (README, "Fidelity", Cognito row): the
-tests pass an arbitrary code where a user would type the emailed one. The runtime tests
-pin the Cognito calls behind these routes; these prove the routes, models and
-authorizer of the synthesized app answer the contract over HTTP.
+policy, a protected ``GET whoami``). The emulator's Cognito sends its codes to the
+outbox (``LocalApi.outbox``): the tests read the code a user would read in their email.
+The runtime tests pin the Cognito calls behind these routes; these prove the routes,
+models and authorizer of the synthesized app answer the contract over HTTP.
 """
 
 from __future__ import annotations
@@ -22,13 +21,7 @@ from .helpers import call, cognito
 
 PASSWORD = "Corr3ct-Horse!Battery"
 NEW_PASSWORD = "N3w-Horse!Battery-staple"
-# moto accepts any sign-up confirmation code (README's fidelity table: "SMS and
-# confirmation codes accept any value"); real Cognito wants the emailed one.
-ANY_CODE = "123456"
 README = Path(__file__).resolve().parents[2] / "README.md"
-# The header moto answers ForgotPassword with: the code it issued, which real Cognito
-# only emails. The auth Lambda receives it and, rightly, never passes it on.
-MOTO_CODE_HEADER = "x-moto-forgot-password-confirmation-code"
 
 pytestmark = pytest.mark.slow
 
@@ -42,16 +35,21 @@ def client(self_service_api: LocalApi) -> CognitoApiClient:
     return CognitoApiClient(self_service_api.url)
 
 
-def _confirmed_user(client: CognitoApiClient) -> str:
+def _last_code(api: LocalApi, name: str) -> str:
+    """The newest code emailed to the user ``name`` (``<name>@example.com``)."""
+    return str(api.outbox(f"{name}@example.com")[-1]["code"])
+
+
+def _confirmed_user(api: LocalApi, client: CognitoApiClient) -> str:
     """A signed-up and confirmed user with ``PASSWORD``; returns the username."""
     name = _new_username()
     client.sign_up(name, f"{name}@example.com", password=PASSWORD)
-    client.confirm_sign_up(name, ANY_CODE)
+    client.confirm_sign_up(name, _last_code(api, name))
     return name
 
 
 def test_sign_up_confirm_then_sign_in_and_call_the_protected_route(
-    client: CognitoApiClient,
+    self_service_api: LocalApi, client: CognitoApiClient
 ) -> None:
     # given a new user who signs up with their own password
     name = _new_username()
@@ -60,7 +58,7 @@ def test_sign_up_confirm_then_sign_in_and_call_the_protected_route(
     # when they sign in before confirming, confirm, sign in again and call the route
     with pytest.raises(CognitoApiError) as unconfirmed:
         client.authenticate(name, PASSWORD)
-    client.confirm_sign_up(name, ANY_CODE)
+    client.confirm_sign_up(name, _last_code(self_service_api, name))
     tokens = client.authenticate(name, PASSWORD)
     whoami = client.request("GET", "whoami")
 
@@ -103,7 +101,7 @@ def test_confirm_for_an_unknown_user_answers_like_a_wrong_code(client: CognitoAp
 
     # when it is confirmed
     with pytest.raises(CognitoApiError) as refused:
-        client.confirm_sign_up(unknown, ANY_CODE)
+        client.confirm_sign_up(unknown, "123456")
 
     # then the answer is a wrong code's, which says nothing about who has an account
     assert (refused.value.status, refused.value.error) == (400, "CodeMismatch")
@@ -150,8 +148,7 @@ def test_the_admin_create_body_is_refused_by_the_gateway_model(
 def test_resend_answers_202_with_the_one_body_for_a_real_and_an_unknown_user(
     self_service_api: LocalApi, client: CognitoApiClient
 ) -> None:
-    # given a user waiting for confirmation; moto has no ResendConfirmationCode: the
-    # emulator's Cognito front answers it (local/cognito_front.py), sending nothing
+    # given a user waiting for confirmation
     name = _new_username()
     client.sign_up(name, f"{name}@example.com", password=PASSWORD)
     url = f"{self_service_api.url}signup/resend"
@@ -159,45 +156,43 @@ def test_resend_answers_202_with_the_one_body_for_a_real_and_an_unknown_user(
     # when they, and someone naming an unknown user, ask for a new code
     real = call("POST", url, {"username": name})
     unknown = call("POST", url, {"username": _new_username()})
-    client.resend_confirmation_code(name)  # the client's call succeeds too
 
-    # then both get the README's 202 {"message"}, the same body, and the README's
-    # fidelity table says what the emulator does
+    # then both get the README's 202 {"message"}, the same body; the user got a new
+    # code, which replaced the first one
     assert (real.status, unknown.status) == (202, 202)
     assert real.body == unknown.body
     assert set(real.json()) == {"message"}
-    fidelity = README.read_text().split("### Fidelity", 1)[1].split("\n## ", 1)[0]
-    assert "ResendConfirmationCode answered without sending anything" in fidelity
-
-
-def _code_from_moto(api: LocalApi, username: str) -> str:
-    """The reset code a user would read in their email, from moto's response header.
-
-    ForgotPassword called directly issues a new code and replaces the one the API asked
-    for, as a second request to Cognito would.
-    """
-    answer = cognito(api).forgot_password(ClientId=api.client_id, Username=username)
-    return str(answer["ResponseMetadata"]["HTTPHeaders"][MOTO_CODE_HEADER])
+    first, second = self_service_api.outbox(f"{name}@example.com")
+    assert (first["trigger_source"], second["trigger_source"]) == (
+        "CustomMessage_SignUp",
+        "CustomMessage_ResendCode",
+    )
+    with pytest.raises(CognitoApiError) as stale:
+        client.confirm_sign_up(name, first["code"])
+    assert (stale.value.status, stale.value.error) == (400, "ExpiredCode")
+    client.confirm_sign_up(name, second["code"])
 
 
 def test_forgot_then_confirm_with_the_code_replaces_the_password(
     self_service_api: LocalApi, client: CognitoApiClient
 ) -> None:
     # given a confirmed user (so their email is verified) who forgot their password
-    name = _confirmed_user(client)
+    name = _confirmed_user(self_service_api, client)
     client.forgot_password(name)
-    code = _code_from_moto(self_service_api, name)
+    message = self_service_api.outbox(f"{name}@example.com")[-1]
+    code = str(message["code"])
 
     # when they send a wrong code, then the right one with a new password
     with pytest.raises(CognitoApiError) as wrong:
-        # moto checks a code only when it has its own "moto-confirmation-code:" prefix,
-        # and answers a mismatch with ExpiredCodeException (real Cognito: CodeMismatch)
-        client.confirm_forgot_password(name, f"{code}0", NEW_PASSWORD)
+        client.confirm_forgot_password(name, "000000" if code != "000000" else "111111",
+                                       NEW_PASSWORD)  # fmt: skip
     client.confirm_forgot_password(name, code, NEW_PASSWORD)
 
-    # then the wrong code was a 400, and only the new password signs in
-    assert code.startswith("moto-confirmation-code:")
-    assert (wrong.value.status, wrong.value.error) == (400, "ExpiredCode")
+    # then the reset email carried the code, the wrong code was a 400 CodeMismatch, and
+    # only the new password signs in
+    assert message["trigger_source"] == "CustomMessage_ForgotPassword"
+    assert code in message["body"]
+    assert (wrong.value.status, wrong.value.error) == (400, "CodeMismatch")
     with pytest.raises(CognitoApiError) as old:
         client.authenticate(name, PASSWORD)
     assert (old.value.status, old.value.error) == (401, "NotAuthorized")
@@ -206,13 +201,14 @@ def test_forgot_then_confirm_with_the_code_replaces_the_password(
 
 def test_forgot_password_never_exposes_the_code(self_service_api: LocalApi) -> None:
     # given a confirmed user
-    name = _confirmed_user(CognitoApiClient(self_service_api.url))
+    name = _confirmed_user(self_service_api, CognitoApiClient(self_service_api.url))
 
     # when they ask for a reset code through the API
     reply = call("POST", f"{self_service_api.url}password/forgot", {"username": name})
 
-    # then the answer is the uniform 202, without moto's code in a header or the body
+    # then the answer is the uniform 202; the code went to the email only
     assert reply.status == 202
     assert set(reply.json()) == {"message"}
-    assert MOTO_CODE_HEADER not in {header.lower() for header in reply.headers}
-    assert b"moto-confirmation-code" not in reply.body
+    code = str(self_service_api.outbox(f"{name}@example.com")[-1]["code"])
+    assert code.encode() not in reply.body
+    assert code not in "".join(f"{k}{v}" for k, v in reply.headers.items())

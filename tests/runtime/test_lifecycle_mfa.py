@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from totp_codes import fresh_totp, wrong_totp
+from totp_codes import fresh_totp, later_totp, wrong_totp
 
 SESSION = "s" * 64
 
@@ -121,7 +121,7 @@ def test_new_user_sets_up_totp_during_sign_in_then_is_asked_for_it(
                 "session": again.body["session"],
                 "challenge_responses": {
                     "USERNAME": username,
-                    "SOFTWARE_TOKEN_MFA_CODE": fresh_totp(secret),
+                    "SOFTWARE_TOKEN_MFA_CODE": later_totp(secret),
                 },
             },
         )

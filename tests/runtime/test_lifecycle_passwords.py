@@ -1,8 +1,8 @@
-"""Passwords: /password/forgot, /password/confirm and /password/change against moto.
+"""Passwords: /password/forgot, /password/confirm and /password/change.
 
-moto accepts any reset code that does not start with its own prefix and never checks
-the new password on ConfirmForgotPassword (docs/facts.md#moto): those rows use botocore's Stubber
-against the real service model.
+Against the emulator's Cognito, whose reset codes are real (read from its outbox). Rows
+it cannot produce (throttling, a trigger's refusal) use botocore's Stubber against the
+real service model.
 """
 
 from __future__ import annotations
@@ -18,10 +18,16 @@ FORGOT_BODY = {
 NEWER_PASSWORD = "An0ther-Passw0rd!"
 
 
-def reset_code(cognito, username: str) -> str:
-    """Ask moto for a reset code the way it exposes it: a response header."""
-    response = cognito.admin.forgot_password(ClientId=cognito.client_id, Username=username)
-    return response["ResponseMetadata"]["HTTPHeaders"]["x-moto-forgot-password-confirmation-code"]
+def reset_code(cognito, emulated_cognito, username: str) -> str:
+    """Send the user a reset code (to a verified email) and read it from the outbox."""
+    email = f"{username}@example.com"
+    cognito.admin.admin_update_user_attributes(
+        UserPoolId=cognito.pool_id,
+        Username=username,
+        UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+    )
+    cognito.admin.forgot_password(ClientId=cognito.client_id, Username=username)
+    return emulated_cognito.codes(email)[-1]
 
 
 # /password/forgot --------------------------------------------------------------------
@@ -89,10 +95,12 @@ def test_forgot_password_still_reports_account_wide_throttling(invoke, make_even
 
 
 # /password/confirm -------------------------------------------------------------------
-def test_confirm_forgot_password_sets_the_new_password(invoke, make_event, confirmed_user, cognito):
+def test_confirm_forgot_password_sets_the_new_password(
+    invoke, make_event, confirmed_user, cognito, emulated_cognito
+):
     # given a user with a reset code
     name, old_password = confirmed_user
-    code = reset_code(cognito, name)
+    code = reset_code(cognito, emulated_cognito, name)
 
     # when
     reply = invoke(
@@ -111,12 +119,12 @@ def test_confirm_forgot_password_sets_the_new_password(invoke, make_event, confi
 
 
 def test_confirm_forgot_password_with_a_stale_code_is_400(
-    invoke, make_event, confirmed_user, cognito
+    invoke, make_event, confirmed_user, cognito, emulated_cognito
 ):
     # given a user whose newest code is not the one sent
     name, _ = confirmed_user
-    stale = reset_code(cognito, name)
-    reset_code(cognito, name)
+    stale = reset_code(cognito, emulated_cognito, name)
+    reset_code(cognito, emulated_cognito, name)
 
     # when
     reply = invoke(
@@ -125,7 +133,7 @@ def test_confirm_forgot_password_with_a_stale_code_is_400(
         )
     )
 
-    # then (moto reports a superseded code as expired)
+    # then a superseded code is answered as expired
     assert reply.status == 400
     assert reply.body["error"] == "ExpiredCode"
 

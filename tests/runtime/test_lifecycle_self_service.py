@@ -1,7 +1,7 @@
 """SignUpFlow.SELF_SERVICE: /signup with a password, /signup/confirm, /signup/resend.
 
-moto has no ResendConfirmationCode and confirms any code (docs/facts.md#moto): those rows use
-botocore's Stubber against the real service model.
+Against the emulator's Cognito, whose confirmation codes are real (read from its
+outbox); rows it cannot produce use botocore's Stubber against the real service model.
 """
 
 from __future__ import annotations
@@ -62,14 +62,15 @@ def test_self_sign_up_creates_an_unconfirmed_user_and_says_where_the_code_went(
 
 
 def test_self_service_user_signs_in_only_after_confirming(
-    invoke, make_event, self_service, username
+    invoke, make_event, self_service, username, emulated_cognito
 ):
     # given
     invoke(make_event("/signup", sign_up_body(username)))
     before = invoke(make_event("/auth", {"username": username, "password": PASSWORD}))
+    (code,) = emulated_cognito.codes(f"{username}@example.com")
 
     # when
-    confirmed = invoke(make_event("/signup/confirm", {"username": username, "code": "123456"}))
+    confirmed = invoke(make_event("/signup/confirm", {"username": username, "code": code}))
     after = invoke(make_event("/auth", {"username": username, "password": PASSWORD}))
 
     # then
@@ -107,7 +108,7 @@ def test_self_sign_up_of_an_existing_user_is_409(invoke, make_event, self_servic
 
 def test_self_sign_up_with_a_weak_password_is_400(invoke, make_event, self_service, username):
     # given / when
-    reply = invoke(make_event("/signup", sign_up_body(username, "weak-password")))
+    reply = invoke(make_event("/signup", sign_up_body(username, "sh0rt!")))
 
     # then
     assert reply.status == 400

@@ -1,7 +1,9 @@
-"""Sessions: POST /refresh and POST /signout, against moto (Stubber for RevokeToken).
+"""Sessions: POST /refresh and POST /signout, against the emulator's Cognito.
 
-moto has no RevokeToken (docs/facts.md#moto): the sign-out tests that send a refresh token pin
-the calls with botocore's Stubber, against the real service model.
+The order and arguments of sign-out's calls are pinned with botocore's Stubber, against
+the real service model: GlobalSignOut first, then RevokeToken, which also revokes the
+access tokens issued with the refresh token
+(https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html).
 """
 
 from __future__ import annotations
@@ -179,14 +181,15 @@ def test_second_sign_out_with_the_same_token_is_refused(invoke, make_event, sign
     assert second.body["error"] == "InvalidToken"
 
 
-def test_sign_out_revokes_the_given_refresh_token_then_signs_out_globally(
+def test_sign_out_signs_out_globally_then_revokes_the_given_refresh_token(
     invoke, make_event, stubbed, cognito, with_token
 ):
-    # given (Stubber: moto has no RevokeToken) the exact calls, in this order
+    # given the exact calls, in this order (revoking first would revoke the access token
+    # GlobalSignOut is made with)
+    stubbed.add_response("global_sign_out", {}, {"AccessToken": ACCESS_TOKEN})
     stubbed.add_response(
         "revoke_token", {}, {"Token": REFRESH_TOKEN, "ClientId": cognito.client_id}
     )
-    stubbed.add_response("global_sign_out", {}, {"AccessToken": ACCESS_TOKEN})
 
     # when
     reply = invoke(
@@ -206,9 +209,9 @@ def test_sign_out_revokes_the_given_refresh_token_then_signs_out_globally(
 def test_sign_out_goes_on_when_the_refresh_token_is_refused(
     invoke, make_event, stubbed, with_token, code
 ):
-    # given a refresh token RevokeToken refuses: GlobalSignOut still ends the sessions
-    stubbed.add_client_error("revoke_token", service_error_code=code, http_status_code=400)
+    # given a refresh token RevokeToken refuses: GlobalSignOut ended the sessions anyway
     stubbed.add_response("global_sign_out", {}, {"AccessToken": ACCESS_TOKEN})
+    stubbed.add_client_error("revoke_token", service_error_code=code, http_status_code=400)
 
     # when
     reply = invoke(
@@ -222,8 +225,11 @@ def test_sign_out_goes_on_when_the_refresh_token_is_refused(
     stubbed.assert_no_pending_responses()
 
 
-def test_sign_out_stops_when_revocation_fails_otherwise(invoke, make_event, stubbed, with_token):
-    # given Cognito throttling RevokeToken
+def test_sign_out_reports_a_revocation_that_fails_otherwise(
+    invoke, make_event, stubbed, with_token
+):
+    # given Cognito throttling RevokeToken after the global sign-out
+    stubbed.add_response("global_sign_out", {}, {"AccessToken": ACCESS_TOKEN})
     stubbed.add_client_error(
         "revoke_token", service_error_code="TooManyRequestsException", http_status_code=400
     )
@@ -235,7 +241,7 @@ def test_sign_out_stops_when_revocation_fails_otherwise(invoke, make_event, stub
         )
     )
 
-    # then the caller learns it and can retry; no global sign-out was attempted
+    # then the caller learns it and can retry (signing out again is harmless)
     assert reply.status == 429
     assert reply.body["error"] == "TooManyRequests"
 
@@ -276,3 +282,30 @@ def test_sign_out_body_takes_only_a_refresh_token(invoke, make_event, with_token
     assert reply.status == 400
     assert reply.body["error"] == "InvalidRequestBody"
     assert "access_token" in reply.body["message"]
+
+
+def test_a_refused_access_token_still_revokes_the_refresh_token(
+    invoke, make_event, stubbed, cognito, with_token
+):
+    # given an access token GlobalSignOut refuses
+    stubbed.add_client_error(
+        "global_sign_out",
+        service_error_code="NotAuthorizedException",
+        service_message="Access Token has expired",
+        http_status_code=400,
+    )
+    stubbed.add_response(
+        "revoke_token", {}, {"Token": REFRESH_TOKEN, "ClientId": cognito.client_id}
+    )
+
+    # when
+    reply = invoke(
+        make_event(
+            "/signout", {"refresh_token": REFRESH_TOKEN}, extra_headers=with_token(ACCESS_TOKEN)
+        )
+    )
+
+    # then the caller hears why, and the refresh token was revoked all the same
+    assert reply.status == 401
+    assert reply.body["error"] == "InvalidToken"
+    stubbed.assert_no_pending_responses()

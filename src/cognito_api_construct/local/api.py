@@ -1,42 +1,51 @@
 """``LocalApi``: the whole emulator for one stack, started and stopped as one thing.
 
-It owns the wiring and the lifecycle: read the assembly, check every integrated
-function can run (before starting anything), start the embedded services (and their
-Cognito front, ``cognito_front``) and create
-the stack's resources, resolve each function's environment, start the workers, the
-authorizers and the gateway; and stop all of it, in reverse, on ``close()``. The
-parts it wires know nothing of each other.
+It owns the wiring and the lifecycle: read the assembly, plan the functions (those of
+the routes and of the pools' triggers; one the emulator cannot run only makes its own
+routes answer 502), start the Lambda invoker (the pools' triggers run in the workers
+through it), the embedded services (moto and its Cognito front) and the stack's
+resources, the workers, the authorizers and the gateway; and stop all of it, in
+reverse, on ``close()``. The parts it wires know nothing of each other.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
+from urllib.parse import parse_qs
 
 from .apimodel import RestApi, Route
-from .assembly import LambdaFunction, Stack, read_assembly, select_api
+from .assembly import Stack, read_assembly, select_api
 from .authorizer import CognitoAuthorizer, UserPoolKeys
-from .cognito_front import CognitoFront
-from .gateway import Gateway, GatewayServer
+from .functions import (
+    FunctionPlan,
+    LocalApiError,
+    environments,
+    inline_code_dir,
+    overrides_of,
+    plan_functions,
+)
+from .gateway import Gateway
+from .gateway_responses import HttpResponse
+from .gateway_server import GatewayServer
+from .invoker import LambdaInvoker
 from .openapi import DOCUMENT_PATH, dumps, openapi_document
-from .resolve import References, UnresolvedReferenceError, resolve
-from .services import DUMMY_CREDENTIALS, EmbeddedServices
+from .resolve import References
+from .services import EmbeddedServices, function_arn
 from .synth import synthesize
 from .waf import read_web_acls
-from .workers import LambdaWorkers, check_runnable, lambda_environment
+from .workers import LambdaWorkers
 
-__all__ = ["LocalApi", "LocalApiError", "parse_assignments"]
+__all__ = ["OUTBOX_PATH", "LocalApi", "LocalApiError", "parse_assignments"]
 
 _LOG = logging.getLogger(__name__)
-
-
-class LocalApiError(Exception):
-    """The emulator cannot serve this app as configured; the message says how to fix it."""
+#: Where the emulator serves the messages Cognito would have sent (outside the stage).
+OUTBOX_PATH = "/_outbox"
 
 
 def parse_assignments(items: list[str] | None, option: str) -> dict[str, str]:
@@ -70,6 +79,8 @@ class LocalApi:
         log_stream: where the Lambda functions' output goes, each line tagged with the
             function's logical id (the gateway logs through ``logging``). Defaults to
             the emulator's stderr.
+        on_message: called with each message (email or SMS) the embedded Cognito sends,
+            as ``outbox()`` lists them. Defaults to none.
 
     Example:
         >>> with LocalApi.from_cdk_out("cdk.out") as api:  # doctest: +SKIP
@@ -87,6 +98,7 @@ class LocalApi:
         port: int = 0,
         max_workers: int = 4,
         log_stream: TextIO | None = None,
+        on_message: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         self.stack = stack
         self._log_stream = log_stream
@@ -96,8 +108,10 @@ class LocalApi:
         self._env = dict(env or {})
         self._secrets = dict(secrets or {})
         self._max_workers = max_workers
+        self._on_message = on_message
+        self.functions: FunctionPlan = plan_functions(stack, api)
         self._services: EmbeddedServices | None = None
-        self._front: CognitoFront | None = None
+        self._invoker: LambdaInvoker | None = None
         self._workers: LambdaWorkers | None = None
         self._server: GatewayServer | None = None
         self._temporary: list[Path] = []
@@ -105,86 +119,42 @@ class LocalApi:
 
     @classmethod
     def from_cdk_out(
-        cls,
-        directory: Path | str,
-        stack: str | None = None,
-        *,
-        env: Mapping[str, str] | None = None,
-        secrets: Mapping[str, str] | None = None,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        max_workers: int = 4,
-        log_stream: TextIO | None = None,
+        cls, directory: Path | str, stack: str | None = None, **options: Any
     ) -> LocalApi:
         """Emulate the API of a synthesized cloud assembly.
 
         Args:
             directory: the cloud assembly (``cdk.out``).
             stack: the stack to serve. Defaults to the only one with a REST API.
-            env: see the class. Defaults to no override.
-            secrets: see the class. Defaults to generated values.
-            host: see the class. Defaults to 127.0.0.1.
-            port: see the class. Defaults to 0 (a free port).
-            max_workers: see the class. Defaults to 4.
-            log_stream: see the class. Defaults to stderr.
+            **options: as for the class (``env``, ``secrets``, ``host``, ``port``,
+                ``max_workers``, ``log_stream``, ``on_message``).
 
         Raises:
             AssemblyError: no API, or several and no ``stack``.
         """
         found_stack, api = select_api(read_assembly(directory), stack)
-        return cls(
-            found_stack,
-            api,
-            env=env,
-            secrets=secrets,
-            host=host,
-            port=port,
-            max_workers=max_workers,
-            log_stream=log_stream,
-        )
+        return cls(found_stack, api, **options)
 
     @classmethod
     def from_app(
-        cls,
-        app_command: str,
-        cwd: Path | str,
-        stack: str | None = None,
-        *,
-        env: Mapping[str, str] | None = None,
-        secrets: Mapping[str, str] | None = None,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        max_workers: int = 4,
-        log_stream: TextIO | None = None,
+        cls, app_command: str, cwd: Path | str, stack: str | None = None, **options: Any
     ) -> LocalApi:
         """Synthesize a CDK app to a temporary directory and emulate its API.
 
         Args:
             app_command: the ``app`` command of ``cdk.json``, e.g. ``python3 app.py``.
             cwd: the app's directory.
-            stack: as in ``from_cdk_out``; so are the other options.
-            env: see the class.
-            secrets: see the class.
-            host: see the class.
-            port: see the class.
-            max_workers: see the class.
-            log_stream: see the class.
+            stack: as in ``from_cdk_out``.
+            **options: as for the class.
 
         Raises:
             SynthesisError: the app failed to synthesize.
         """
+        import tempfile
+
         out_dir = Path(tempfile.mkdtemp(prefix="cognito-api-local-"))
         try:
-            local = cls.from_cdk_out(
-                synthesize(app_command, cwd, out_dir),
-                stack,
-                env=env,
-                secrets=secrets,
-                host=host,
-                port=port,
-                max_workers=max_workers,
-                log_stream=log_stream,
-            )
+            local = cls.from_cdk_out(synthesize(app_command, cwd, out_dir), stack, **options)
         except BaseException:
             shutil.rmtree(out_dir, ignore_errors=True)
             raise
@@ -204,12 +174,6 @@ class LocalApi:
         self.close()
 
     @property
-    def integrated_functions(self) -> dict[str, LambdaFunction]:
-        """The functions the API's routes invoke, by logical id."""
-        ids = {route.integration.function_id for route in self.api.routes}
-        return {key: fn for key, fn in self.stack.functions.items() if key in ids}
-
-    @property
     def routes(self) -> tuple[Route, ...]:
         """The API's routes, CORS preflights included."""
         return self.api.routes
@@ -225,14 +189,19 @@ class LocalApi:
         return f"http://{self.host}:{self.port}/{self.api.stage_name}/"
 
     @property
+    def root_url(self) -> str:
+        """The gateway's root, where the emulator's extras are (``/openapi.json``...)."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
     def services_url(self) -> str:
-        """The embedded AWS services' endpoint (moto)."""
+        """The embedded AWS services' endpoint: moto, with the Cognito front before it."""
         return self._services.endpoint_url if self._services else ""
 
     @property
     def cognito_url(self) -> str:
-        """The Lambdas' ``AWS_ENDPOINT_URL``: the proxy before moto (``cognito_front``)."""
-        return self._front.url if self._front else ""
+        """The Lambdas' ``AWS_ENDPOINT_URL`` (the same endpoint as ``services_url``)."""
+        return self.services_url
 
     @property
     def user_pool_id(self) -> str:
@@ -261,37 +230,74 @@ class LocalApi:
             raise LocalApiError("LocalApi is not started: use it in a `with` block.")
         return self.references.refs[logical_id]
 
+    def outbox(self, to: str | None = None) -> list[dict[str, Any]]:
+        """Every email and SMS the embedded Cognito sent, oldest first.
+
+        Each is ``{"to", "channel", "trigger_source", "code", "subject", "body",
+        "sent_at"}``; with ``to``, only those sent to that address or number. The running
+        emulator serves the same list at ``GET /_outbox`` (outside the stage).
+        """
+        return self._services.outbox(to) if self._services else []
+
     def start(self) -> None:
-        """Start Cognito, the Lambda workers and the gateway; all or nothing.
+        """Start the invoker, the services, the workers and the gateway; all or nothing.
 
         Raises:
-            LocalApiError: a function cannot run, an ``--env`` target is unknown, or an
-                environment variable cannot be resolved.
+            LocalApiError: an ``--env`` target is unknown, a secret is not in the
+                stack, or an environment variable cannot be resolved.
         """
-        functions = self.integrated_functions
-        for function in functions.values():
-            check_runnable(function)
-        overrides = self._overrides(functions)
+        functions = self.functions.runnable
+        overrides = overrides_of(self._env, functions)
         self._check_secret_names()
+        for logical_id, reason in self.functions.unrunnable.items():
+            _LOG.warning("%s: its routes answer 502 (%s)", logical_id, reason)
         try:
+            self._invoker = LambdaInvoker(
+                self._invoke_trigger,
+                {function_arn(self.stack, fn): key for key, fn in self.stack.functions.items()},
+                self.functions.unrunnable,
+            )
+            self._invoker.start()
             # The services are the emulator's insides: loopback whatever host serves the API.
-            self._services = EmbeddedServices("127.0.0.1")
+            self._services = EmbeddedServices(
+                "127.0.0.1",
+                invoker=(self._invoker.url, self._invoker.token),
+                on_message=self._on_message,
+            )
             self._services.start()
-            self._front = CognitoFront(self._services.endpoint_url)
-            self._front.start()
             self.references = self._services.create_resources(self.stack, self._secrets)
-            for logical_id, properties in self.stack.of_type("AWS::Cognito::UserPoolClient"):
-                self._front.register_client(
-                    self.references.refs[logical_id],
-                    prevent_user_existence_errors=(
-                        properties.get("PreventUserExistenceErrors") == "ENABLED"
-                    ),
-                )
-            self._start_workers(functions, overrides, self.references)
+            code_dirs = {
+                key: fn.code_dir or self._temporary_dir(inline_code_dir(fn))
+                for key, fn in functions.items()
+            }
+            self._workers = LambdaWorkers(
+                functions,
+                environments(
+                    functions,
+                    overrides,
+                    self.references,
+                    endpoint_url=self.cognito_url,
+                    region=self.stack.region,
+                    code_dirs=code_dirs,
+                ),
+                code_dirs,
+                self._max_workers,
+                self._log_stream,
+            )
+            self._workers.warm()
             self._start_gateway(self.references)
         except BaseException:
             self.close()
             raise
+
+    def _temporary_dir(self, directory: Path) -> Path:
+        self._temporary.append(directory)
+        return directory
+
+    def _invoke_trigger(self, logical_id: str, event: Mapping[str, Any], timeout: float) -> Any:
+        if self._workers is None:
+            raise LocalApiError("the workers are not started")
+        return self._workers.invoke(logical_id, event, timeout)
 
     def _check_secret_names(self) -> None:
         known = {}
@@ -306,60 +312,6 @@ class LocalApi:
                     f"--secret {name}=...: the stack has no such secret. Secrets (name or "
                     f"logical id): {listing}."
                 )
-
-    def _overrides(self, functions: Mapping[str, LambdaFunction]) -> dict[str, dict[str, str]]:
-        overrides: dict[str, dict[str, str]] = {key: {} for key in functions}
-        for target, value in self._env.items():
-            name, _, variable = target.rpartition(".")
-            if not name or not variable:
-                raise LocalApiError(f"--env {target}=...: expected FUNCTION.VAR=VALUE")
-            for logical_id in _functions_named(name, functions):
-                overrides[logical_id][variable] = value
-        return overrides
-
-    def _start_workers(
-        self,
-        functions: Mapping[str, LambdaFunction],
-        overrides: Mapping[str, Mapping[str, str]],
-        references: References,
-    ) -> None:
-        assert self._services is not None
-        environments, code_dirs = {}, {}
-        for logical_id, function in functions.items():
-            code_dirs[logical_id] = function.code_dir or self._inline(function)
-            variables = {}
-            for name, value in function.environment.items():
-                if name in overrides[logical_id]:
-                    continue
-                try:
-                    variables[name] = resolve(value, references)
-                except UnresolvedReferenceError as error:
-                    raise LocalApiError(
-                        f"Lambda function {logical_id}, environment variable {name}: {error}. "
-                        f"Set it with --env {logical_id}.{name}=VALUE."
-                    ) from error
-            variables.update(overrides[logical_id])
-            environments[logical_id] = lambda_environment(
-                function,
-                variables,
-                endpoint_url=self.cognito_url,
-                region=self.stack.region,
-                credentials=DUMMY_CREDENTIALS,
-                task_root=code_dirs[logical_id],
-            )
-        self._workers = LambdaWorkers(
-            functions, environments, code_dirs, self._max_workers, self._log_stream
-        )
-        self._workers.warm()
-
-    def _inline(self, function: LambdaFunction) -> Path:
-        # CloudFormation stores inline (ZipFile) code as index.py, or index.js (CommonJS)
-        # for Node.js: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-code.html
-        directory = Path(tempfile.mkdtemp(prefix=f"cognito-api-local-{function.logical_id}-"))
-        self._temporary.append(directory)
-        name = "index.js" if (function.runtime or "").startswith("nodejs") else "index.py"
-        (directory / name).write_text(function.inline_code or "", encoding="utf-8")
-        return directory
 
     def _start_gateway(self, references: References) -> None:
         assert self._services is not None
@@ -392,11 +344,20 @@ class LocalApi:
             authorizers=authorizers,
             invoke=self._workers.invoke,
             web_acls=web_acls,
+            unrunnable=self.functions.unrunnable,
         )
-        self._server = GatewayServer(gateway, self.host, self._port)
+        self._server = GatewayServer(
+            gateway, self.host, self._port, extras={OUTBOX_PATH: self._serve_outbox}
+        )
         # Bound by now: the document can name the real stage URL as its server.
-        gateway.extras[DOCUMENT_PATH] = dumps(self.openapi()).encode()
+        document = dumps(self.openapi()).encode()
+        self._server.extras[DOCUMENT_PATH] = lambda query: _json(200, document)
         self._server.start()
+
+    def _serve_outbox(self, query: str) -> HttpResponse:
+        wanted = parse_qs(query).get("to")
+        to = wanted[0] if wanted else None
+        return _json(200, json.dumps({"messages": self.outbox(to)}).encode())
 
     def openapi(self) -> dict[str, Any]:
         """The API's OpenAPI 3.0 document, this emulator's stage URL as its first server.
@@ -420,27 +381,17 @@ class LocalApi:
         workers, self._workers = self._workers, None
         if workers is not None:
             workers.close()
-        front, self._front = self._front, None
-        if front is not None:
-            front.stop()
         services, self._services = self._services, None
         if services is not None:
             services.stop()
+        invoker, self._invoker = self._invoker, None
+        if invoker is not None:
+            invoker.stop()
         for directory in self._temporary:
             shutil.rmtree(directory, ignore_errors=True)
         self._temporary.clear()
 
 
-def _functions_named(name: str, functions: Mapping[str, LambdaFunction]) -> list[str]:
-    """The functions an ``--env`` target designates (see ``LocalApi``)."""
-    if name == "*":
-        return list(functions)
-    exact = [key for key, fn in functions.items() if name in (key, fn.function_name)]
-    if exact:
-        return exact
-    prefixed = [key for key in functions if key.startswith(name)]
-    if len(prefixed) == 1:
-        return prefixed
-    listing = ", ".join(sorted(functions)) or "none"
-    problem = "matches several functions" if prefixed else "matches no integrated function"
-    raise LocalApiError(f"--env {name}.VAR: {name!r} {problem}. Functions: {listing}.")
+def _json(status: int, body: bytes) -> HttpResponse:
+    headers = [("Content-Type", "application/json"), ("Cache-Control", "no-store")]
+    return HttpResponse(status, headers, body)

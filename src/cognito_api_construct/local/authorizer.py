@@ -154,7 +154,12 @@ def claims_as_strings(claims: Mapping[str, Any]) -> dict[str, str]:
     result = {}
     for name, value in claims.items():
         if name in ("exp", "iat") and isinstance(value, (int, float)):
-            moment = datetime.fromtimestamp(value, tz=timezone.utc)
+            try:
+                moment = datetime.fromtimestamp(value, tz=timezone.utc)
+            except (OverflowError, OSError, ValueError):
+                # A date past the calendar (an exp of 1e20): passed on as written.
+                result[name] = str(value)
+                continue
             result[name] = moment.strftime("%a %b %d %H:%M:%S UTC %Y")
         elif isinstance(value, bool):
             result[name] = "true" if value else "false"

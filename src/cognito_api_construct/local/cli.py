@@ -1,8 +1,10 @@
 """The ``cognito-api-local`` command: parse options, start ``LocalApi``, print how to use it.
 
 It owns the command line and the terminal: ``serve`` and ``openapi`` (the document
-on stdout), arguments, the startup banner (base URL,
-routes with protected/public, pool and client ids, a copy-paste ``curl``), and the
+on stdout), arguments, the startup banner (base URL, routes with protected/public, the
+token header, pool and client ids, the triggers the pool runs, the functions that
+cannot run locally, the outbox, a copy-paste ``curl``), each email or SMS printed as
+the embedded Cognito sends it, a warning when ``--host`` is not loopback, and the
 clean stop on Ctrl-C or SIGTERM. Everything it starts belongs to ``LocalApi``.
 """
 
@@ -19,6 +21,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from .api import LocalApi, LocalApiError, parse_assignments
 from .assembly import AssemblyError, read_assembly, select_api
@@ -84,19 +87,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def banner(api: LocalApi) -> str:
-    """What the command prints once serving: URL, routes, ids, a ``curl`` to try."""
+    """What the command prints once serving: URL, routes, ids, triggers, a ``curl``."""
     lines = [f"Serving stack {api.stack.name} at {api.url}", "", "Routes:"]
     for route in api.routes:
         if route.method == "OPTIONS" and route.integration.type == "MOCK":
             continue
         guard = "protected" if route.protected else "public"
         lines.append(f"  {route.method:<7} {api.url.rstrip('/')}{route.path}  ({guard})")
+    headers = sorted({a.token_header for a in api.api.authorizers.values() if a.token_header})
+    if headers:
+        lines.append(f"Protected routes take the id token in the {', '.join(headers)} header.")
     with contextlib.suppress(LocalApiError):  # an API without a user pool
         lines += ["", f"User pool: {api.user_pool_id}", f"App client: {api.client_id}"]
+    triggers = sorted(api.functions.triggers)
+    if triggers:
+        lines.append(f"Triggers the pool runs in the workers: {', '.join(triggers)}")
+    for _, reason in sorted(api.functions.unrunnable.items()):
+        lines.append(f"Cannot run locally (its routes answer 502): {reason}")
     lines.append(
-        f"Embedded AWS services (moto, for SDK calls such as TOTP setup): {api.cognito_url} "
-        "with any dummy credentials"
+        f"Embedded AWS services (moto with its Cognito front, for SDK calls): "
+        f"{api.cognito_url} with any dummy credentials"
     )
+    lines.append(f"Emails and SMS Cognito sends: printed here, and GET {api.root_url}/_outbox")
     if any(route.path == "/auth" for route in api.routes):
         body = '{"username": "alice", "password": "<password>"}'
         lines += [
@@ -126,27 +138,26 @@ def _openapi(options: argparse.Namespace) -> int:
 def _serve(options: argparse.Namespace) -> int:
     env = parse_assignments(options.env, "--env")
     secrets = parse_assignments(options.secret, "--secret")
-    if options.cdk_out is not None:
-        api = LocalApi.from_cdk_out(
-            options.cdk_out,
-            options.stack,
-            env=env,
-            secrets=secrets,
-            host=options.host,
-            port=options.port,
+    settings = {
+        "env": env,
+        "secrets": secrets,
+        "host": options.host,
+        "port": options.port,
+        "on_message": _print_message,
+    }
+    if options.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"WARNING: --host {options.host} serves the emulator beyond this machine. Its "
+            "tokens are signed with moto's published key: anyone can forge them. Never "
+            "put real data behind it.",
+            file=sys.stderr,
         )
+    if options.cdk_out is not None:
+        api = LocalApi.from_cdk_out(options.cdk_out, options.stack, **settings)
     else:
         command = options.app or read_app_command(Path.cwd())
         print(f"Synthesizing with `{command}`...", file=sys.stderr)
-        api = LocalApi.from_app(
-            command,
-            Path.cwd(),
-            options.stack,
-            env=env,
-            secrets=secrets,
-            host=options.host,
-            port=options.port,
-        )
+        api = LocalApi.from_app(command, Path.cwd(), options.stack, **settings)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -159,6 +170,16 @@ def _serve(options: argparse.Namespace) -> int:
         stop.wait()
         print("\nStopping...", file=sys.stderr)
     return 0
+
+
+def _print_message(message: dict[str, Any]) -> None:
+    """One email or SMS, as the embedded Cognito sent it (the emulator's mailbox)."""
+    subject = f" ({message['subject']})" if message.get("subject") else ""
+    print(
+        f"\n[outbox] {message['channel']} to {message['to']}{subject}, "
+        f"{message['trigger_source']}:\n  {message['body']}",
+        flush=True,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -41,6 +41,7 @@ _BUILT_IN: Mapping[str, tuple[int, str, str]] = {
     "BAD_REQUEST_BODY": (400, "Invalid request body", "BadRequestException"),
     "BAD_REQUEST_PARAMETERS": (400, "Missing required request parameters", "BadRequestException"),
     "REQUEST_TOO_LARGE": (413, "Request Too Long", "RequestTooLargeException"),
+    "THROTTLED": (429, "Too Many Requests", "TooManyRequestsException"),
     "INTEGRATION_TIMEOUT": (504, "Endpoint request timed out", "InternalServerErrorException"),
     # Lambda errors and malformed proxy responses have no type of their own: DEFAULT_5XX.
     "DEFAULT_5XX": (502, "Internal server error", "InternalServerErrorException"),

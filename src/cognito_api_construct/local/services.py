@@ -1,10 +1,12 @@
-"""The embedded AWS services: moto's server on loopback, and the template's resources in it.
+"""The embedded AWS services: moto and its Cognito front on loopback, the stack's resources.
 
-It owns the moto process (started on 127.0.0.1 and a free port, TOTP checking on,
-stopped with the emulator) and the creation in it of each ``AWS::Cognito::UserPool``,
-``AWS::Cognito::UserPoolClient`` and ``AWS::SecretsManager::Secret`` of the stack with
-the template's properties. It returns the physical ids as ``References`` for
-``resolve``; it does not serve HTTP or run Lambdas.
+It owns the services' process (``python -m cognito_api_construct.local.cognito``: moto
+with the Cognito front before it, on 127.0.0.1 and a free port, stopped with the
+emulator), the outbox it reports (every email and SMS Cognito would send, one JSON line
+each), and the creation in it of each ``AWS::Cognito::UserPool`` (its Lambda triggers
+resolved to the emulator's functions), ``AWS::Cognito::UserPoolClient`` and
+``AWS::SecretsManager::Secret`` of the stack with the template's properties. It returns
+the physical ids as ``References`` for ``resolve``; it runs no Lambda itself.
 """
 
 from __future__ import annotations
@@ -15,19 +17,21 @@ import os
 import secrets as token_source
 import subprocess
 import sys
-from collections.abc import Mapping
-from pathlib import Path
+import threading
+import urllib.request
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlencode
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .assembly import Stack
+from .assembly import LambdaFunction, Stack
 from .resolve import References, UnresolvedReferenceError, resolve
 
-__all__ = ["DUMMY_CREDENTIALS", "EmbeddedServices", "ServicesError"]
+__all__ = ["DUMMY_CREDENTIALS", "EmbeddedServices", "ServicesError", "function_arn"]
 
 _LOG = logging.getLogger(__name__)
 _STARTUP_SECONDS = 60
@@ -57,6 +61,7 @@ _POOL_PROPERTIES = (
     "UsernameConfiguration",
     "AccountRecoverySetting",
     "UserPoolTier",
+    "LambdaConfig",
 )
 _CLIENT_PROPERTIES = (
     "GenerateSecret",
@@ -84,18 +89,31 @@ class ServicesError(Exception):
 
 
 class EmbeddedServices:
-    """moto's server in a child process, bound to ``host`` on a free port.
+    """The services' process, bound to ``host`` on a free port.
 
     Args:
         host: the loopback address to bind. Defaults to 127.0.0.1.
+        invoker: the URL and token of the emulator's Lambda invoker, which runs the user
+            pools' triggers. Defaults to none: a pool's trigger then fails as one that
+            cannot run.
+        on_message: called with each message the front sends (from a reader thread).
+            Defaults to none; ``outbox()`` keeps them all anyway.
 
     Example:
         >>> with EmbeddedServices() as services:  # doctest: +SKIP
         ...     references = services.create_resources(stack, secret_values={})
     """
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        *,
+        invoker: tuple[str, str] | None = None,
+        on_message: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
         self.host = host
+        self._invoker = invoker
+        self._on_message = on_message
         self._process: subprocess.Popen[str] | None = None
         self.endpoint_url = ""
 
@@ -112,28 +130,58 @@ class EmbeddedServices:
         self.stop()
 
     def start(self) -> None:
-        """Start moto's server and wait until it listens."""
-        environment = {**os.environ, "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true"}
-        self._process = subprocess.Popen(  # noqa: S603 - our own script, no shell
-            [sys.executable, str(Path(__file__).with_name("_moto_main.py")), self.host],
+        """Start the services' process and wait until it listens."""
+        environment = dict(os.environ)
+        if self._invoker is not None:
+            environment["COGNITO_API_LOCAL_INVOKE_URL"] = self._invoker[0]
+            environment["COGNITO_API_LOCAL_INVOKE_TOKEN"] = self._invoker[1]
+        self._process = subprocess.Popen(  # noqa: S603 - our own module, no shell
+            [sys.executable, "-m", "cognito_api_construct.local.cognito", self.host],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=environment,
             text=True,
+            encoding="utf-8",
         )
         assert self._process.stdout is not None
         line = self._process.stdout.readline()
         if not line:
             self.stop()
             raise ServicesError(
-                "moto's server did not start: is the `local` extra installed "
+                "The embedded AWS services did not start: is the `local` extra installed "
                 "(pip install 'cognito-api-construct[local]')?"
             )
         port = json.loads(line)["port"]
         self.endpoint_url = f"http://{self.host}:{port}"
+        threading.Thread(
+            target=self._read_outbox, args=(self._process.stdout,), daemon=True
+        ).start()
+
+    def _read_outbox(self, stream: Any) -> None:
+        # The live copy of each message, for ``on_message`` (e.g. to print it).
+        for line in stream:
+            try:
+                message = json.loads(line)["outbox"]
+            except (ValueError, KeyError, TypeError):
+                continue
+            if self._on_message is not None:
+                self._on_message(message)
+
+    def outbox(self, to: str | None = None) -> list[dict[str, Any]]:
+        """Every message sent so far, oldest first; only those to ``to`` when given.
+
+        Read from the services' process, which holds them: a message is there as soon
+        as the call that sent it has been answered.
+        """
+        query = "" if to is None else "?" + urlencode({"to": to})
+        with urllib.request.urlopen(  # noqa: S310 - the emulator's own loopback service
+            f"{self.endpoint_url}/_outbox{query}", timeout=10
+        ) as answer:
+            messages: list[dict[str, Any]] = json.loads(answer.read())["messages"]
+        return messages
 
     def stop(self) -> None:
-        """Stop moto's server and reap its process (its state is in memory only)."""
+        """Stop the services' process and reap it (its state is in memory only)."""
         process, self._process = self._process, None
         if process is None:
             return
@@ -166,10 +214,11 @@ class EmbeddedServices:
         """
         refs: dict[str, str] = {}
         attributes: dict[tuple[str, str], str] = {}
+        # The functions' ARNs first: a pool's triggers name them.
+        _add_local_resources(stack, refs, attributes)
         self._create_pools(stack, refs, attributes)
         self._create_clients(stack, refs, attributes)
         self._create_secrets(stack, secret_values, refs, attributes)
-        _add_local_resources(stack, refs, attributes)
         return References(
             region=stack.region,
             account=stack.account,
@@ -183,8 +232,13 @@ class EmbeddedServices:
         self, stack: Stack, refs: dict[str, str], attributes: dict[tuple[str, str], str]
     ) -> None:
         cognito = self.client("cognito-idp", stack.region)
+        functions = References(stack.region, stack.account, stack.name, refs, attributes)
         for logical_id, properties in stack.of_type("AWS::Cognito::UserPool"):
-            arguments = _literal(properties, _POOL_PROPERTIES, logical_id)
+            arguments = _literal(
+                {**properties, "LambdaConfig": _triggers(properties, functions, logical_id)},
+                _POOL_PROPERTIES,
+                logical_id,
+            )
             name = properties.get("UserPoolName")
             arguments["PoolName"] = name if isinstance(name, str) else f"{stack.name}-{logical_id}"
             try:
@@ -265,6 +319,27 @@ def _literal(properties: Mapping[str, Any], names: tuple[str, ...], owner: str) 
     return chosen
 
 
+def _triggers(properties: Mapping[str, Any], functions: References, owner: str) -> dict[str, Any]:
+    """The pool's ``LambdaConfig`` with each function's ARN resolved.
+
+    A versioned trigger (``PreTokenGenerationConfig``, ``CustomEmailSender``... an
+    object such as ``{"LambdaArn": ..., "LambdaVersion": "V2_0"}``) has each field
+    resolved. A trigger that names a function outside the stack is dropped, with a warning.
+    """
+    resolved: dict[str, Any] = {}
+    for trigger, value in (properties.get("LambdaConfig") or {}).items():
+        try:
+            if isinstance(value, Mapping) and not any(
+                key == "Ref" or key.startswith("Fn::") for key in value
+            ):
+                resolved[trigger] = {key: resolve(item, functions) for key, item in value.items()}
+            else:
+                resolved[trigger] = resolve(value, functions)
+        except UnresolvedReferenceError as error:
+            _LOG.warning("%s: trigger %s is not emulated (%s)", owner, trigger, error)
+    return resolved
+
+
 def _has_intrinsic(value: Any) -> bool:
     if isinstance(value, dict):
         return any(key == "Ref" or key.startswith("Fn::") for key in value) or any(
@@ -301,14 +376,18 @@ def _initial_secret_value(properties: Mapping[str, Any]) -> str:
     return generated
 
 
+def function_arn(stack: Stack, function: LambdaFunction) -> str:
+    """The ARN the emulator gives a function (what ``Fn::GetAtt [F, Arn]`` resolves to)."""
+    return f"arn:aws:lambda:{stack.region}:{stack.account}:function:{function.function_name}"
+
+
 def _add_local_resources(
     stack: Stack, refs: dict[str, str], attributes: dict[tuple[str, str], str]
 ) -> None:
     """Ids of what the emulator plays itself: Lambda functions, the REST API, its stage."""
     for function in stack.functions.values():
-        arn = f"arn:aws:lambda:{stack.region}:{stack.account}:function:{function.function_name}"
         refs[function.logical_id] = function.function_name
-        attributes[(function.logical_id, "Arn")] = arn
+        attributes[(function.logical_id, "Arn")] = function_arn(stack, function)
     for api in stack.apis:
         api_id = "local" + api.logical_id.lower()[:5]
         refs[api.logical_id] = api_id

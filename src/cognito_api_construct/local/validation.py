@@ -41,17 +41,21 @@ def validate_body(body: bytes, schema: Mapping[str, Any]) -> None:
     """Check a JSON request body against a draft-4 model schema.
 
     Args:
-        body: the raw request body (empty means no body).
+        body: the raw request body; an empty one is validated as ``{}``, as API Gateway
+            reads a request without a body (``POST /signout`` with nothing is ``{}``).
         schema: the model's ``Schema``.
 
     Raises:
         RequestInvalidError: malformed JSON or a schema violation.
     """
     try:
-        instance = json.loads(body) if body.strip() else None
+        instance = json.loads(body) if body.strip() else {}
+        errors = sorted(Draft4Validator(schema).iter_errors(instance), key=lambda e: list(e.path))
     except (ValueError, UnicodeDecodeError):
         raise RequestInvalidError("[Invalid request body: malformed JSON]") from None
-    errors = sorted(Draft4Validator(schema).iter_errors(instance), key=lambda e: list(e.path))
+    except RecursionError:
+        # Thousands of nested brackets fit in the payload limit: a refusal, never a 500.
+        raise RequestInvalidError("[Invalid request body: nested too deeply]") from None
     if errors:
         messages = list(dict.fromkeys(_message(error) for error in errors))
         raise RequestInvalidError("[" + ", ".join(messages) + "]")

@@ -28,6 +28,7 @@ from .assembly import LambdaFunction
 
 __all__ = [
     "FunctionCrashedError",
+    "FunctionError",
     "FunctionTimeoutError",
     "LambdaWorkers",
     "UnsupportedFunctionError",
@@ -55,6 +56,21 @@ class FunctionTimeoutError(Exception):
 
 class FunctionCrashedError(Exception):
     """The function failed: init error, unhandled exception, or its process died."""
+
+
+class FunctionError(FunctionCrashedError):
+    """The handler raised (or rejected, or called back with an error); its sandbox lives on.
+
+    Attributes:
+        error_type: The error's class name, as Lambda reports ``errorType``.
+        error_message: Its message (``errorMessage``), which a user pool trigger's caller
+            sees in UserLambdaValidationException.
+    """
+
+    def __init__(self, logical_id: str, error_type: str, error_message: str) -> None:
+        super().__init__(f"{logical_id}: {error_type}")
+        self.error_type = error_type
+        self.error_message = error_message
 
 
 def check_runnable(function: LambdaFunction) -> None:
@@ -200,7 +216,12 @@ class _Worker:
             raise FunctionCrashedError(f"{self.function.logical_id}: worker process exited")
         reply: dict[str, Any] = json.loads(line)
         if "error" in reply:
-            raise FunctionCrashedError(f"{self.function.logical_id}: {reply['error']['errorType']}")
+            error = reply["error"]
+            raise FunctionError(
+                self.function.logical_id,
+                str(error.get("errorType", "Error")),
+                str(error.get("errorMessage", "")),
+            )
         return reply
 
     def wait_ready(self) -> None:
@@ -208,6 +229,9 @@ class _Worker:
             self._next_reply(_INIT_SECONDS)
         except FunctionTimeoutError:
             raise FunctionCrashedError(f"{self.function.logical_id}: init timed out") from None
+        except FunctionError as error:
+            # An init error is the sandbox's end, not an invocation's.
+            raise FunctionCrashedError(str(error)) from None
 
     def invoke(self, event: Mapping[str, Any], timeout: float) -> Any:
         request = {
@@ -275,8 +299,9 @@ class _FunctionPool:
             with self._lock:
                 self._idle.append(worker)
 
-    def invoke(self, event: Mapping[str, Any]) -> Any:
-        timeout = min(float(self.function.timeout_seconds), _INTEGRATION_TIMEOUT_SECONDS)
+    def invoke(self, event: Mapping[str, Any], timeout: float | None = None) -> Any:
+        limit = _INTEGRATION_TIMEOUT_SECONDS if timeout is None else timeout
+        timeout = min(float(self.function.timeout_seconds), limit)
         with self._slots:
             with self._lock:
                 worker = self._idle.pop() if self._idle else None
@@ -284,17 +309,24 @@ class _FunctionPool:
                 worker = self._start()
             try:
                 result = worker.invoke(event, timeout)
+            except FunctionError:
+                # The handler raised: Lambda keeps the sandbox for the next invocation.
+                self._return(worker)
+                raise
             except (FunctionTimeoutError, FunctionCrashedError):
                 # A timed-out or failed sandbox is not reused: the next request gets a
                 # fresh one, as Lambda re-initialises after a timeout or a crash.
                 self._discard(worker)
                 raise
-            with self._lock:
-                if self._closed:
-                    worker.kill()
-                else:
-                    self._idle.append(worker)
+            self._return(worker)
             return result
+
+    def _return(self, worker: _Worker) -> None:
+        with self._lock:
+            if self._closed:
+                worker.kill()
+            else:
+                self._idle.append(worker)
 
     def pids(self) -> list[int]:
         with self._lock:
@@ -356,14 +388,23 @@ class LambdaWorkers:
         except FunctionCrashedError as error:
             _LOG.error("Lambda function failed to initialise: %s", error)
 
-    def invoke(self, logical_id: str, event: Mapping[str, Any]) -> Any:
+    def invoke(
+        self, logical_id: str, event: Mapping[str, Any], timeout: float | None = None
+    ) -> Any:
         """Invoke a function with ``event`` and return what its handler returned.
+
+        Args:
+            logical_id: the function.
+            event: its event.
+            timeout: seconds the caller waits, when shorter than the function's timeout
+                (a user pool waits 5 s for a trigger). Defaults to API Gateway's 29 s.
 
         Raises:
             FunctionTimeoutError: it ran past its timeout (its worker was killed).
-            FunctionCrashedError: it raised, failed to initialise, or its process died.
+            FunctionError: its handler raised.
+            FunctionCrashedError: it failed to initialise, or its process died.
         """
-        return self._pools[logical_id].invoke(event)
+        return self._pools[logical_id].invoke(event, timeout)
 
     def pids(self) -> list[int]:
         """Process ids of every live worker (for tests of clean shutdown)."""

@@ -7,6 +7,7 @@ exists or not, so they cannot be used to find out which accounts exist.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
@@ -56,9 +57,12 @@ def sign_out(
 ) -> None:
     """Sign the user out everywhere (``/signout``): 204, no body.
 
-    Revokes ``refresh_token`` when given (RevokeToken), then ends every session of the
-    user (GlobalSignOut): their refresh tokens stop working. Id and access tokens
-    already issued stay valid at API Gateway until they expire.
+    Ends every session of the user (GlobalSignOut): their refresh tokens stop working;
+    then revokes ``refresh_token`` when given (RevokeToken), even when the access token
+    was refused. That order matters: RevokeToken also revokes the access tokens issued
+    with that refresh token, the one sign-out is made with among them
+    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html).
+    Id and access tokens already issued stay valid at API Gateway until they expire.
 
     Body: ``{}`` or ``{"refresh_token"}``, already validated.
     The caller carries the access token.
@@ -68,13 +72,24 @@ def sign_out(
     """
     access_token = caller.require_access_token()
     refresh_token = body.get("refresh_token")
+    try:
+        cognito.global_sign_out(AccessToken=access_token)
+    except Exception:
+        if refresh_token:
+            # Best effort: the caller hears why sign-out failed, not this.
+            with contextlib.suppress(Exception):
+                _revoke(cognito, settings, refresh_token)
+        raise
     if refresh_token:
-        try:
-            cognito.revoke_token(Token=refresh_token, ClientId=settings.client_id)
-        except ClientError as error:
-            if _code(error) not in _IGNORED_REVOKE_ERRORS:
-                raise
-    cognito.global_sign_out(AccessToken=access_token)
+        _revoke(cognito, settings, refresh_token)
+
+
+def _revoke(cognito: CognitoIdentityProviderClient, settings: Settings, token: str) -> None:
+    try:
+        cognito.revoke_token(Token=token, ClientId=settings.client_id)
+    except ClientError as error:
+        if _code(error) not in _IGNORED_REVOKE_ERRORS:
+            raise
 
 
 def forgot_password(

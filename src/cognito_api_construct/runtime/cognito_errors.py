@@ -5,7 +5,7 @@ A Cognito call fails with an error code (``NotAuthorizedException``...) for an o
 the call (a password, a session, an access token, a refresh token), which the route
 knows and the exception does not. Only real Cognito's behaviour is mapped here: where
 moto (the local emulator's Cognito) answers differently, the emulator's Cognito front
-corrects it (see ``local/cognito_front.py``).
+corrects it (see ``local/cognito/``).
 """
 
 from __future__ import annotations
@@ -51,8 +51,10 @@ _BY_CODE: dict[str, type[ApiError]] = {
     "InvalidPasswordException": InvalidPasswordError,
     "InvalidParameterException": InvalidParameterError,
     "CodeMismatchException": CodeMismatchError,
-    # A wrong TOTP code while verifying the authenticator app (moto raises it too).
+    # A wrong TOTP code while verifying the authenticator app.
     "EnableSoftwareTokenMFAException": CodeMismatchError,
+    # TOTP is not a factor of this pool: nothing the caller can set up.
+    "SoftwareTokenMFANotFoundException": InvalidParameterError,
     "PasswordHistoryPolicyViolationException": InvalidPasswordError,
     # A trigger raised: its text is the operator's, but may name the user; not passed on.
     "UserLambdaValidationException": RequestRejectedError,

@@ -86,16 +86,21 @@ def json_body(request: Request) -> Any:
         request: The parsed request.
 
     Returns:
-        The decoded JSON value (any JSON type: the schema decides what is allowed).
+        The decoded JSON value (any JSON type: the schema decides what is allowed); ``{}``
+        for a request without a body, as API Gateway validates one (so ``POST /signout``
+        with nothing is ``{}``, and a route with required fields names the first missing).
 
     Raises:
-        UnsupportedMediaTypeError: When Content-Type is not ``application/json``.
-        BadRequestError: When the body is empty, too large, not base64 when it says it
-            is, not UTF-8, or not JSON.
+        UnsupportedMediaTypeError: When a body is sent as anything but
+            ``application/json``.
+        BadRequestError: When the body is too large, not base64 when it says it is, not
+            UTF-8, or not JSON.
     """
+    raw = request.body or ""
+    if not raw.strip():
+        return {}
     if not _is_json(request.headers.get("content-type", "")):
         raise UnsupportedMediaTypeError()
-    raw = request.body or ""
     too_large = BadRequestError(f"the request body must be at most {MAX_BODY_BYTES} bytes")
     if request.is_base64:
         if len(raw) > _MAX_BASE64_CHARS:
@@ -109,7 +114,7 @@ def json_body(request: Request) -> Any:
     if len(data) > MAX_BODY_BYTES:
         raise too_large
     if not data.strip():
-        raise BadRequestError("the request body is empty: send a JSON object")
+        return {}
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -1,0 +1,74 @@
+"""The client's error: any non-2xx answer of the API, or none at all."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+from typing import Any
+
+from ._client_results import Challenge
+
+__all__ = ["CognitoApiError", "api_error", "decode"]
+
+#: Statuses after which the same request may succeed if sent again later.
+_RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+
+
+class CognitoApiError(Exception):
+    """Any non-2xx answer of the API, or no answer at all.
+
+    Attributes:
+        status: the HTTP status; 0 when the API could not be reached.
+        error: the stable error code (``"NotAuthorized"``, ``"InvalidRequestBody"``...);
+            ``"Unauthorized"`` for the authorizer's own 401, ``"ConnectionError"`` when
+            the API could not be reached.
+        message: the text for humans the API sent.
+        retry_after: seconds to wait before retrying, when the API said so.
+        challenge: with error ``"UnexpectedChallenge"``, the step Cognito asks for next
+            (its session included), so the caller can go on; otherwise None.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        error: str,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        challenge: Challenge | None = None,
+    ) -> None:
+        """Build the error from what the API answered."""
+        super().__init__(f"{status} {error}: {message}")
+        self.status = status
+        self.error = error
+        self.message = message
+        self.retry_after = retry_after
+        self.challenge = challenge
+
+    @property
+    def retryable(self) -> bool:
+        """Whether the same request may succeed later (throttling, an unreachable service)."""
+        return self.status == 0 or self.status in _RETRYABLE_STATUSES
+
+
+def decode(raw: bytes) -> Any:
+    """A JSON body; None when empty."""
+    return json.loads(raw) if raw.strip() else None
+
+
+def api_error(failure: urllib.error.HTTPError) -> CognitoApiError:
+    """The error an HTTP error answer stands for."""
+    try:
+        body = decode(failure.read())
+    except ValueError:
+        body = None
+    body = body if isinstance(body, dict) else {}
+    # API Gateway's own answers (authorizer 401, unknown route 403) carry only "message".
+    message = str(body.get("message") or failure.reason or "")
+    error = str(body.get("error") or message.replace(" ", "") or f"Http{failure.code}")
+    retry_after = failure.headers.get("Retry-After") if failure.headers else None
+    try:
+        seconds = float(retry_after) if retry_after is not None else None
+    except ValueError:
+        seconds = None
+    return CognitoApiError(failure.code, error, message, retry_after=seconds)

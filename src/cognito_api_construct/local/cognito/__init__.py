@@ -1,0 +1,20 @@
+"""The emulator's Cognito: moto keeps users and signs tokens; this package is Cognito.
+
+It runs in the embedded services' process (``python -m cognito_api_construct.local.
+cognito``), in front of moto's server and in the same process, so it reads and changes
+moto's pools, clients and users directly. It answers the user pools API's user-facing
+operations with Cognito's semantics, each rule with a test in ``tests/local`` citing the
+AWS documentation it follows: sessions bound to their user and challenge, single use and
+expiring; per-user TOTP secrets; MFA enforced as configured; case-insensitive
+usernames; the password policy on every new password; real codes delivered to an
+outbox; the Lambda triggers, invoked in the emulator's workers; tokens with the claims
+a deployed pool issues. Other calls (the admin and management API) go to moto, usernames
+matched as the pool matches them.
+
+Modules: ``errors`` (Cognito's error answers), ``store`` (moto's objects, looked up as
+Cognito looks them up), ``state`` (what moto does not keep: sessions, codes, TOTP
+secrets, token metadata), ``passwords``, ``messages`` (the outbox), ``triggers``,
+``tokens``, ``signin`` (InitiateAuth, challenges, TOTP), ``accounts`` (sign-up,
+passwords, sign-out, users), ``front`` (dispatch), ``server`` and ``__main__`` (the
+process). Nothing here imports the auth runtime.
+"""

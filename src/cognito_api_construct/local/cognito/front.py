@@ -1,0 +1,91 @@
+"""The Cognito front's dispatch: which calls it answers itself, and how the rest reach moto.
+
+The user-facing operations (sign-up, sign-in, challenges, passwords, TOTP, sign-out,
+the user's own account) and the admin calls whose rules moto lacks (AdminCreateUser,
+AdminSetUserPassword) are answered here (``signin``, ``accounts``), under
+``store.LOCK``. Every other Cognito call goes to moto, with its ``Username`` replaced by
+the stored one when the pool matches names case-insensitively (moto matches exactly).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, Final
+
+from . import accounts, signin
+from .errors import CognitoError
+from .store import LOCK, find_pool
+
+__all__ = ["PREFIX", "Answer", "answer", "forwarded_body"]
+
+_LOG = logging.getLogger(__name__)
+PREFIX: Final = "AWSCognitoIdentityProviderService."
+JSON: Final = "application/x-amz-json-1.1"
+
+Handler = Callable[[Mapping[str, Any]], dict[str, Any]]
+OWN: Final[dict[str, Handler]] = {
+    **accounts.HANDLERS,
+    "InitiateAuth": signin.initiate_auth,
+    "RespondToAuthChallenge": signin.respond_to_auth_challenge,
+    "AssociateSoftwareToken": signin.associate_software_token,
+    "VerifySoftwareToken": signin.verify_software_token,
+    "SetUserMFAPreference": signin.set_user_mfa_preference,
+}
+
+#: (status, headers, body) of an answer.
+Answer = tuple[int, list[tuple[str, str]], bytes]
+
+
+def answer(action: str, body: bytes) -> Answer | None:
+    """Answer ``action`` if the front owns it; None means: send it to moto."""
+    handler = OWN.get(action)
+    if handler is None:
+        return None
+    try:
+        request = json.loads(body or b"{}")
+    except ValueError:
+        return _error(CognitoError("SerializationException", "Malformed request body"))
+    if not isinstance(request, dict):
+        return _error(CognitoError("SerializationException", "The request body is not an object"))
+    with LOCK:
+        try:
+            result = handler(request)
+        except CognitoError as error:
+            return _error(error)
+        except Exception:  # the front's own bug: Cognito's internal error, logged
+            _LOG.exception("Cognito front: %s failed", action)
+            return _error(CognitoError("InternalErrorException", "Internal error", 500))
+    return 200, [("Content-Type", JSON)], json.dumps(result, default=_timestamp).encode()
+
+
+def _timestamp(value: object) -> float:
+    """Dates as the JSON protocol sends them: epoch seconds."""
+    if isinstance(value, datetime):
+        return value.timestamp()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def forwarded_body(body: bytes) -> bytes:
+    """The request for moto, its ``Username`` the stored user's name (case as created)."""
+    try:
+        request = json.loads(body or b"{}")
+    except ValueError:
+        return body
+    if not isinstance(request, dict) or not isinstance(request.get("Username"), str):
+        return body
+    try:
+        pool = find_pool(str(request.get("UserPoolId", "")))
+    except CognitoError:
+        return body
+    user = pool.find_user(request["Username"])
+    if user is None or user.username == request["Username"]:
+        return body
+    return json.dumps({**request, "Username": user.username}).encode()
+
+
+def _error(error: CognitoError) -> Answer:
+    payload = json.dumps({"__type": error.code, "message": error.message}).encode()
+    return error.status, [("Content-Type", JSON), ("x-amzn-ErrorType", error.code)], payload

@@ -1,0 +1,215 @@
+"""The emulator's HTTP layer (``local/http.py``): bursts, malformed HTTP, ``Host``, bodies.
+
+A tiny WSGI application on ``LocalServer`` stands for the gateway and the services: what
+is proven here holds for both, since both are built on it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import logging
+import socket
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import pytest
+
+from cognito_api_construct.local.http import (
+    LISTEN_BACKLOG,
+    BodyError,
+    InFlight,
+    LocalServer,
+    allowed_hosts,
+    host_allowed,
+    json_response,
+    read_body,
+)
+
+
+def _echo(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    body = read_body(environ, 1024)
+    return json_response(start_response, 200, {"path": environ["PATH_INFO"], "size": len(body)})
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LocalServer]:
+    local = LocalServer("test", _echo, "127.0.0.1", 0)
+    local.start()
+    yield local
+    local.stop()
+
+
+def exchange(server: LocalServer, data: bytes) -> bytes:
+    """Send ``data`` raw and read until the server closes the connection."""
+    with socket.create_connection(("127.0.0.1", server.bound_port), timeout=10) as connection:
+        connection.sendall(data)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def status_and_body(answer: bytes) -> tuple[str, Any]:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode(), json.loads(body)
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GARBAGE\r\n\r\n", "400"),
+        (b"GET / HTTP/9.9\r\nHost: x\r\n\r\n", "400"),
+        (b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", "414"),
+        (b"GET / HTTP/1.1\r\n" + b"X-Many: 1\r\n" * 150 + b"\r\n", "431"),
+        (b"GET / HTTP/1.1\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n", "431"),
+    ],
+    ids=["request-line", "version", "long-uri", "too-many-headers", "long-header"],
+)
+def test_malformed_http_gets_a_status_line_and_a_json_body(
+    server: LocalServer, request_bytes: bytes, status: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What the HTTP parser refuses is answered, never dropped: a real status line, JSON.
+
+    A bad request line used to be answered without any status line (the HTTP/0.9
+    default), so a client could not even see the 400; and no traceback is logged.
+    """
+    caplog.set_level(logging.INFO, logger="cognito_api_construct.local.http")
+    line, body = status_and_body(exchange(server, request_bytes))
+    assert line.startswith(f"HTTP/1.1 {status} "), line
+    assert body == {"message": line.split(" ", 2)[2]}
+    assert "Traceback" not in caplog.text
+    assert [r for r in caplog.records if "malformed HTTP request refused" in r.getMessage()]
+
+
+def test_a_request_with_a_body_and_a_good_request_are_answered(server: LocalServer) -> None:
+    line, body = status_and_body(
+        exchange(server, b"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc")
+    )
+    assert line == "HTTP/1.1 200 OK"
+    assert body == {"path": "/x", "size": 3}
+
+
+def test_keep_alive_clients_get_every_answer(server: LocalServer) -> None:
+    """Each answer says ``Connection: close`` (werkzeug's server never keeps a connection),
+    which a keep-alive client honours by opening the next one (RFC 9112, section 9.6):
+    three calls on one ``http.client`` connection object all get their answer.
+    """
+    connection = http.client.HTTPConnection("127.0.0.1", server.bound_port, timeout=10)
+    try:
+        for index in range(3):
+            connection.request("POST", f"/call/{index}", body=b"{}")
+            response = connection.getresponse()
+            assert response.status == 200
+            assert response.getheader("Connection") == "close"
+            assert json.loads(response.read())["path"] == f"/call/{index}"
+    finally:
+        connection.close()
+
+
+def test_a_burst_of_simultaneous_connections_is_answered_not_reset(server: LocalServer) -> None:
+    """64 clients connecting at the same instant, three times: 192 answers, no reset.
+
+    With the standard library's listen backlog of 5 the kernel reset what arrived faster
+    than the accept loop drained it (86 of 192 in the issue's measurement).
+    """
+    assert server.request_queue_size == LISTEN_BACKLOG >= 128
+    for _ in range(3):
+        answers = burst(server.bound_port, b"GET /burst HTTP/1.1\r\nHost: h\r\n\r\n", 64)
+        assert [answer[:12] for answer in answers] == [b"HTTP/1.1 200"] * 64
+
+
+def burst(port: int, data: bytes, clients: int) -> list[bytes]:
+    """``clients`` connections opened together (a barrier), each sending ``data``."""
+    barrier = threading.Barrier(clients)
+    answers: list[bytes] = [b""] * clients
+
+    def client(index: int) -> None:
+        barrier.wait()
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+                connection.sendall(data)
+                chunks = []
+                while chunk := connection.recv(65536):
+                    chunks.append(chunk)
+            answers[index] = b"".join(chunks)
+        except OSError as error:
+            answers[index] = f"{type(error).__name__}: {error}".encode()
+
+    threads = [threading.Thread(target=client, args=(index,)) for index in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+@pytest.mark.parametrize(
+    ("environ", "status", "reason"),
+    [
+        ({"CONTENT_LENGTH": "abc"}, 400, "malformed Content-Length"),
+        ({"CONTENT_LENGTH": "-1"}, 400, "malformed Content-Length"),
+        ({"CONTENT_LENGTH": "9" * 30}, 400, "malformed Content-Length"),
+        ({"CONTENT_LENGTH": "2000"}, 413, "over the size limit"),
+        ({"CONTENT_LENGTH": "10"}, 400, "shorter than its Content-Length"),
+        ({"HTTP_TRANSFER_ENCODING": "gzip"}, 400, "unsupported Transfer-Encoding"),
+        (
+            {"HTTP_TRANSFER_ENCODING": "chunked", "CONTENT_LENGTH": "2"},
+            400,
+            "both Content-Length and Transfer-Encoding",
+        ),
+    ],
+)
+def test_unreadable_bodies_are_refused_with_the_reason(
+    environ: dict[str, str], status: int, reason: str
+) -> None:
+    """Request smuggling shapes (both lengths) and lies about the length are 400s."""
+    with pytest.raises(BodyError, match=reason) as refused:
+        read_body({"wsgi.input": io.BytesIO(b"{}"), **environ}, 1024)
+    assert refused.value.status == status
+
+
+def test_a_body_is_read_whole_up_to_the_limit() -> None:
+    assert read_body({"wsgi.input": io.BytesIO(b"abc"), "CONTENT_LENGTH": "3"}, 3) == b"abc"
+    assert read_body({"wsgi.input": io.BytesIO(b"")}, 3) == b""
+
+
+@pytest.mark.parametrize(
+    ("bind", "host", "allowed"),
+    [
+        ("127.0.0.1", "127.0.0.1:8787", True),
+        ("127.0.0.1", "localhost:8787", True),
+        ("127.0.0.1", "LOCALHOST:8787", True),
+        ("127.0.0.1", "[::1]:8787", True),
+        ("127.0.0.1", "localhost:9999", False),
+        ("127.0.0.1", "evil.example:8787", False),
+        ("127.0.0.1", "localhost.evil.example:8787", False),
+        ("127.0.0.1", "", False),
+        ("127.0.0.1", None, False),
+        ("127.0.0.1", "10.0.0.5:8787", False),
+        ("10.0.0.5", "10.0.0.5:8787", True),
+        ("0.0.0.0", "192.168.1.20:8787", True),  # noqa: S104 - not bound, a comparison
+        ("0.0.0.0", "[fe80::1]:8787", True),  # noqa: S104
+        ("0.0.0.0", "rebind.example:8787", False),  # noqa: S104
+    ],
+)
+def test_only_the_hosts_a_server_serves_are_answered(
+    bind: str, host: str | None, allowed: bool
+) -> None:
+    """DNS rebinding gives a hostile page a name of its own resolving to 127.0.0.1; the
+    browser then sends that name in ``Host``. Only loopback names, the bound address and
+    (bound to every address) IP literals, each with the port, are served.
+    """
+    assert host_allowed(host, allowed_hosts(bind, 8787), bind, 8787) is allowed
+
+
+def test_in_flight_refuses_beyond_its_limit_and_counts_leaves() -> None:
+    in_flight = InFlight(2)
+    assert in_flight.enter()
+    assert in_flight.enter()
+    assert not in_flight.enter()
+    in_flight.leave()
+    assert in_flight.enter()
+    assert in_flight.count == 2
