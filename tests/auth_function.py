@@ -58,8 +58,18 @@ class Reply:
 class CognitoSetup:
     pool_id: str
     client_id: str
+    client_secret: str
     admin: Any  # a moto-backed cognito-idp client for arranging state
     module: ModuleType  # runtime.handler, as Lambda imports it
+
+    def secret_hash(self, username: str) -> str:
+        """The SECRET_HASH of ``username`` for this client, computed here on its own."""
+        import hashlib
+        import hmac
+
+        message = (username + self.client_id).encode()
+        digest = hmac.new(self.client_secret.encode(), message, hashlib.sha256).digest()
+        return base64.b64encode(digest).decode()
 
 
 def build_event(
@@ -224,19 +234,30 @@ def cognito(emulated_cognito: EmulatedCognito) -> Iterator[CognitoSetup]:
             SoftwareTokenMfaConfiguration={"Enabled": True},
             MfaConfiguration="OPTIONAL",
         )
-        client_id = admin.create_user_pool_client(
+        # Like the construct's client: a secret only the auth function holds, so every
+        # call naming a user carries its SECRET_HASH (the front refuses it otherwise).
+        client = admin.create_user_pool_client(
             UserPoolId=pool_id,
             ClientName="auth-tests",
-            GenerateSecret=False,
+            GenerateSecret=True,
             ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
             PreventUserExistenceErrors="ENABLED",
-        )["UserPoolClient"]["ClientId"]
+            EnableTokenRevocation=True,
+        )["UserPoolClient"]
+        client_id = client["ClientId"]
         env.setenv("USER_POOL_ID", pool_id)
         env.setenv("USER_POOL_CLIENT_ID", client_id)
+        env.setenv("USER_POOL_CLIENT_SECRET", client["ClientSecret"])
         from runtime import handler as module
 
         module._cognito = module.new_cognito_client()
-        yield CognitoSetup(pool_id=pool_id, client_id=client_id, admin=admin, module=module)
+        yield CognitoSetup(
+            pool_id=pool_id,
+            client_id=client_id,
+            client_secret=client["ClientSecret"],
+            admin=admin,
+            module=module,
+        )
 
 
 @pytest.fixture

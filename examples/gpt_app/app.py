@@ -4,8 +4,10 @@ Settings, each from CDK context (``-c name=value``) or else the environment:
 ``openai_base_url`` / ``OPENAI_BASE_URL`` (defaults to the public OpenAI API),
 ``openai_model`` / ``OPENAI_MODEL`` (defaults to ``gpt-4o-mini``),
 ``openai_secret_name`` / ``OPENAI_SECRET_NAME`` (defaults to a secret the stack
-creates). ``-c nag=true`` runs the cdk-nag AWS Solutions checks during synthesis
-(cdk-nag is a development dependency: the app does not need it otherwise).
+creates), ``allowed_email_domains`` / ``ALLOWED_EMAIL_DOMAINS`` (comma-separated; when
+set, only those email domains may sign up). ``-c nag=true`` runs the cdk-nag AWS
+Solutions checks during synthesis (cdk-nag is a development dependency: the app does
+not need it otherwise).
 """
 
 from __future__ import annotations
@@ -38,6 +40,13 @@ def build(app: cdk.App) -> GptAppStack:
         or DEFAULT_OPENAI_BASE_URL,
         openai_model=setting(app, "openai_model", "OPENAI_MODEL") or DEFAULT_OPENAI_MODEL,
         openai_secret_name=setting(app, "openai_secret_name", "OPENAI_SECRET_NAME"),
+        allowed_email_domains=[
+            domain.strip()
+            for domain in (
+                setting(app, "allowed_email_domains", "ALLOWED_EMAIL_DOMAINS") or ""
+            ).split(",")
+            if domain.strip()
+        ],
     )
     if context_flag(app, "nag"):
         # Imported here so that deploying the example never requires cdk-nag.

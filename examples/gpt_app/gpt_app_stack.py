@@ -8,6 +8,7 @@ sign-in and the authorizer belongs to the construct; this file only adds a route
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from aws_cdk import (
@@ -19,6 +20,8 @@ from aws_cdk import (
     Stack,
     Validations,
 )
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -30,6 +33,10 @@ from cognito_api_construct import CognitoApi
 EXAMPLE_DIR = Path(__file__).resolve().parent
 #: The Lambda asset is the `gpt` package alone (like the construct's runtime asset).
 GPT_ASSET_EXCLUDE = ["*", ".*", "!gpt", "!gpt/**", "__pycache__", "*.pyc"]
+GATE_ASSET_EXCLUDE = ["*", ".*", "!signup_gate", "!signup_gate/**", "__pycache__", "*.pyc"]
+#: Each signed-in user's calls spend the operator's model-service key: /gpt gets its
+#: own limit, well below the stage's default of 100 requests/s.
+GPT_THROTTLE = apigateway.ThrottleSettings(rate_limit=5, burst_limit=10)
 DEFAULT_OPENAI_BASE_URL = "https://api.openai.com"
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 #: The handler gives up on the model service after this long and answers 504.
@@ -56,6 +63,7 @@ class GptAppStack(Stack):
         openai_base_url: str = DEFAULT_OPENAI_BASE_URL,
         openai_model: str = DEFAULT_OPENAI_MODEL,
         openai_secret_name: str | None = None,
+        allowed_email_domains: Sequence[str] = (),
     ) -> None:
         """Build the stack.
 
@@ -68,11 +76,20 @@ class GptAppStack(Stack):
             openai_secret_name: An existing Secrets Manager secret holding the API
                 key (raw or ``{"api_key": "..."}``). Defaults to a new secret with an
                 empty ``api_key`` that you fill after deploying.
+            allowed_email_domains: When given, a pre sign-up trigger refuses every
+                email address outside these domains. Defaults to none: anyone may
+                sign up, and so spend the model-service key through ``/gpt``.
         """
         super().__init__(scope, construct_id)
 
+        gate = self._sign_up_gate(allowed_email_domains) if allowed_email_domains else None
         # "Auth" is the header the original clients send the ID token in.
-        auth = CognitoApi(self, "Auth", token_header="Auth")  # noqa: S106 - a header name
+        auth = CognitoApi(
+            self,
+            "Auth",
+            token_header="Auth",  # noqa: S106 - a header name
+            lambda_triggers=cognito.UserPoolTriggers(pre_sign_up=gate) if gate else None,
+        )
 
         if openai_secret_name:
             api_key_secret = secretsmanager.Secret.from_secret_name_v2(
@@ -103,21 +120,9 @@ class GptAppStack(Stack):
             api_key_secret = created
             secret_reference = created.secret_arn
 
-        log_group = logs.LogGroup(
-            self,
-            "GptFunctionLogs",
-            retention=logs.RetentionDays.ONE_MONTH,
-            removal_policy=RemovalPolicy.DESTROY,
+        log_group, role = self._logs_and_role(
+            "GptFunction", "Runs the /gpt function: writes its own logs, reads the API key."
         )
-        # An explicit role instead of AWSLambdaBasicExecutionRole: that managed policy
-        # lets the function write to every log group in the account.
-        role = iam.Role(
-            self,
-            "GptFunctionRole",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description="Runs the /gpt function: writes its own logs, reads the API key.",
-        )
-        log_group.grant_write(role)
         api_key_secret.grant_read(role)
 
         gpt_function = lambda_.Function(
@@ -141,7 +146,7 @@ class GptAppStack(Stack):
             },
         )
 
-        auth.add_protected_route("gpt", gpt_function)
+        auth.add_protected_route("gpt", gpt_function, throttle=GPT_THROTTLE)
 
         CfnOutput(self, "ApiUrl", value=auth.url, description="Base URL of the API.")
         CfnOutput(self, "UserPoolId", value=auth.user_pool.user_pool_id)
@@ -153,3 +158,44 @@ class GptAppStack(Stack):
             description="Put the API key here: aws secretsmanager put-secret-value "
             '--secret-id <this> --secret-string \'{"api_key": "sk-..."}\'',
         )
+
+    def _sign_up_gate(self, domains: Sequence[str]) -> lambda_.Function:
+        """The pre sign-up trigger allowing only ``domains`` (id ``SignUpGate``)."""
+        log_group, role = self._logs_and_role(
+            "SignUpGate", "Runs the sign-up gate: writes its own logs, nothing else."
+        )
+        return lambda_.Function(
+            self,
+            "SignUpGate",
+            description="Pre sign-up trigger: only the allowed email domains may sign up.",
+            runtime=lambda_.Runtime.PYTHON_3_14,
+            architecture=lambda_.Architecture.ARM_64,
+            handler="signup_gate.gate.handler",
+            code=lambda_.Code.from_asset(str(EXAMPLE_DIR), exclude=GATE_ASSET_EXCLUDE),
+            memory_size=128,
+            timeout=Duration.seconds(5),
+            role=role,
+            log_group=log_group,
+            environment={"ALLOWED_EMAIL_DOMAINS": ",".join(domains)},
+        )
+
+    def _logs_and_role(self, function_id: str, description: str) -> tuple[logs.LogGroup, iam.Role]:
+        """A function's own log group (``<id>Logs``) and role (``<id>Role``) writing to it.
+
+        An explicit role instead of AWSLambdaBasicExecutionRole: that managed policy lets
+        the function write to every log group in the account.
+        """
+        log_group = logs.LogGroup(
+            self,
+            f"{function_id}Logs",
+            retention=logs.RetentionDays.ONE_MONTH,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        role = iam.Role(
+            self,
+            f"{function_id}Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=description,
+        )
+        log_group.grant_write(role)
+        return log_group, role

@@ -13,12 +13,18 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._problems import CognitoApiPropsError
     from .construct import CognitoApi
     from .options import CustomDomain, SignUpFlow
 
-__all__ = ["CognitoApi", "CustomDomain", "SignUpFlow", "__version__"]
+__all__ = ["CognitoApi", "CognitoApiPropsError", "CustomDomain", "SignUpFlow", "__version__"]
 
-_LAZY = {"CognitoApi": ".construct", "CustomDomain": ".options", "SignUpFlow": ".options"}
+_LAZY = {
+    "CognitoApi": ".construct",
+    "CognitoApiPropsError": "._problems",
+    "CustomDomain": ".options",
+    "SignUpFlow": ".options",
+}
 
 
 def __getattr__(name: str) -> Any:

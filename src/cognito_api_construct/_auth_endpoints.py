@@ -57,16 +57,29 @@ def auth_method_paths(sign_up_flow: SignUpFlow = SignUpFlow.ADMIN_CREATE) -> tup
     return tuple(f"{route.resource}/{route.method}" for route in routes_for(sign_up_flow.value))
 
 
+def client_secret_of(client: cognito.UserPoolClient) -> str:
+    """``Fn::GetAtt <client>.ClientSecret``, the client's secret as CloudFormation reads it.
+
+    aws-cdk-lib's ``user_pool_client_secret`` would add a custom resource (a Lambda
+    function) that reads it at deploy time.
+    """
+    resource = client.node.default_child
+    assert isinstance(resource, cognito.CfnUserPoolClient)
+    return resource.attr_client_secret
+
+
 def build_auth_function(
     scope: Construct,
     *,
     user_pool: cognito.IUserPool,
-    user_pool_client: cognito.IUserPoolClient,
+    user_pool_client: cognito.UserPoolClient,
     sign_up_flow: SignUpFlow,
     token_header: str,
     totp_issuer: str,
     log_removal_policy: RemovalPolicy,
     cors: CorsPolicy | None = None,
+    reserved_concurrency: int | None = None,
+    step_up_seconds: int | None = None,
 ) -> lambda_.Function:
     """Create the auth function (ids ``AuthFunction``, its role and log group).
 
@@ -104,17 +117,25 @@ def build_auth_function(
         environment={
             "USER_POOL_ID": user_pool.user_pool_id,
             "USER_POOL_CLIENT_ID": user_pool_client.user_pool_client_id,
+            # The client's secret, read by CloudFormation from the client itself
+            # (Fn::GetAtt ClientSecret): it is in no template, output or log, only in
+            # this function's configuration (encrypted at rest; readable with
+            # lambda:GetFunctionConfiguration, as cognito-idp:DescribeUserPoolClient
+            # reads it from the pool). An environment variable costs nothing at cold start.
+            "USER_POOL_CLIENT_SECRET": client_secret_of(user_pool_client),
             "LOG_LEVEL": AUTH_FUNCTION_LOG_LEVEL,
             "SIGN_UP_FLOW": sign_up_flow.value,
             # Where /signout, /password/change and the signed-in /mfa routes read the
             # access token: the header the authorizer reads, so clients send one header.
             "TOKEN_HEADER": token_header,
             "TOTP_ISSUER": totp_issuer,
+            **({"MFA_STEP_UP_SECONDS": str(step_up_seconds)} if step_up_seconds else {}),
             **(cors.function_environment() if cors is not None else {}),
         },
         log_group=log_group,
         tracing=lambda_.Tracing.ACTIVE,
         role=role,
+        reserved_concurrent_executions=reserved_concurrency,
         description="Sign-up and sign-in routes of cognito-api-construct.",
     )
     log_group.grant_write(role)

@@ -1,4 +1,4 @@
-"""The client's error: any non-2xx answer of the API, or none at all."""
+"""The client's error: any non-2xx answer of the API (a redirect included), or none at all."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ class CognitoApiError(Exception):
         status: the HTTP status; 0 when the API could not be reached.
         error: the stable error code (``"NotAuthorized"``, ``"InvalidRequestBody"``...);
             ``"Unauthorized"`` for the authorizer's own 401, ``"ConnectionError"`` when
-            the API could not be reached.
+            the API could not be reached, ``"Redirected"`` for any 3xx answer (the
+            client follows no redirect; the message names the ``Location``).
         message: the text for humans the API sent.
         retry_after: seconds to wait before retrying, when the API said so.
         challenge: with error ``"UnexpectedChallenge"``, the step Cognito asks for next

@@ -51,6 +51,7 @@ def build_rest_api(
     stage_name: str,
     cloud_watch_role: bool,
     cors: CorsPolicy | None,
+    stage_throttle: apigateway.ThrottleSettings,
     method_throttles: Mapping[str, apigateway.ThrottleSettings],
     log_removal_policy: RemovalPolicy,
 ) -> apigateway.RestApi:
@@ -61,6 +62,7 @@ def build_rest_api(
         stage_name: The deployed stage.
         cloud_watch_role: Whether to create the account-wide API Gateway CloudWatch role.
         cors: The CORS policy, or ``None`` for no CORS.
+        stage_throttle: The throttle of every method without its own.
         method_throttles: Throttle per stage method path, e.g. ``"/auth/POST"``.
         log_removal_policy: What happens to the access log group with the stack.
     """
@@ -95,6 +97,8 @@ def build_rest_api(
             ),
             tracing_enabled=True,
             metrics_enabled=True,
+            throttling_rate_limit=stage_throttle.rate_limit,
+            throttling_burst_limit=stage_throttle.burst_limit,
             # Execution logs at ERROR; data tracing would log whole request bodies,
             # passwords included, so it stays off.
             logging_level=apigateway.MethodLoggingLevel.ERROR,
@@ -136,6 +140,30 @@ def build_rest_api(
                 "WafFilteredResponse", type=apigateway.ResponseType.WAF_FILTERED
             )
     return api
+
+
+def add_method_throttle(
+    api: apigateway.RestApi, method: apigateway.Method, throttle: apigateway.ThrottleSettings
+) -> None:
+    """Give one method of the stage its own throttle (``throttle=`` of a route).
+
+    A method's settings replace the stage-wide ones: logging and metrics are restated.
+    """
+    stage = api.deployment_stage.node.default_child
+    assert isinstance(stage, apigateway.CfnStage)
+    resource_path = "/" + method.resource.path.replace("/", "~1")
+    stage.method_settings = [
+        *(stage.method_settings or []),  # type: ignore[misc]
+        apigateway.CfnStage.MethodSettingProperty(
+            resource_path=resource_path,
+            http_method=method.http_method,
+            throttling_rate_limit=throttle.rate_limit,
+            throttling_burst_limit=throttle.burst_limit,
+            logging_level=apigateway.MethodLoggingLevel.ERROR.value,
+            data_trace_enabled=False,
+            metrics_enabled=True,
+        ),
+    ]
 
 
 def _acknowledge_cloud_watch_role(api: apigateway.RestApi) -> None:

@@ -5,6 +5,8 @@ Owns the Cognito side of the construct; knows nothing about API Gateway or Lambd
 
 from __future__ import annotations
 
+from typing import Final
+
 from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
@@ -19,6 +21,8 @@ def build_user_pool(
 ) -> cognito.UserPool:
     """Create the user pool (construct id ``UserPool``) with hardened defaults."""
     self_service = sign_up_flow is SignUpFlow.SELF_SERVICE
+    second_factor = settings.resolved_second_factor
+    sms = bool(second_factor is not None and second_factor.sms)
     effective_plan = settings.resolved_feature_plan
     pool = cognito.UserPool(
         scope,
@@ -27,7 +31,11 @@ def build_user_pool(
         # SELF_SERVICE: Cognito's SignUp, confirmed by a code sent to the email, which
         # confirming verifies (so it can receive password reset codes).
         self_sign_up_enabled=self_service,
-        auto_verify=cognito.AutoVerifiedAttrs(email=True) if self_service else None,
+        # Cognito verifies email addresses with a code: at self sign-up, and whenever a
+        # user changes theirs, when the old address stays until the new one is verified
+        # (keep_original), so a stolen token cannot move the account's reset address.
+        auto_verify=cognito.AutoVerifiedAttrs(email=True, phone=sms),
+        keep_original=cognito.KeepOriginalAttrs(email=True, phone=sms),
         sign_in_aliases=cognito.SignInAliases(username=True),
         sign_in_case_sensitive=False,
         standard_attributes=cognito.StandardAttributes(
@@ -59,6 +67,31 @@ def build_user_pool(
     return pool
 
 
+#: The attributes users may write themselves: every standard attribute but
+#: ``email_verified`` and ``phone_number_verified``.
+WRITABLE_ATTRIBUTES: Final = cognito.ClientAttributes().with_standard_attributes(
+    address=True,
+    birthdate=True,
+    email=True,
+    family_name=True,
+    fullname=True,
+    gender=True,
+    given_name=True,
+    last_update_time=True,
+    locale=True,
+    middle_name=True,
+    nickname=True,
+    phone_number=True,
+    preferred_username=True,
+    profile_page=True,
+    profile_picture=True,
+    timezone=True,
+    website=True,
+    email_verified=False,
+    phone_number_verified=False,
+)
+
+
 def build_user_pool_client(
     scope: Construct,
     user_pool: cognito.IUserPool,
@@ -72,8 +105,13 @@ def build_user_pool_client(
         scope,
         "UserPoolClient",
         user_pool=user_pool,
-        # A secret would need SECRET_HASH on every call, and a public API cannot keep it.
-        generate_secret=False,
+        # A secret only the auth function holds: every Cognito call that names a user
+        # needs its SECRET_HASH, so the client id in every id token's aud opens nothing
+        # by itself (no direct InitiateAuth, SignUp or ForgotPassword around the API).
+        generate_secret=True,
+        # What a user may change on their own account: the standard attributes but the
+        # verified flags, which only Cognito (a code) or an administrator may set.
+        write_attributes=WRITABLE_ATTRIBUTES,
         # USER_PASSWORD_AUTH only; refresh is always allowed by Cognito.
         auth_flows=cognito.AuthFlow(user_password=True),
         # aws-cdk-lib turns the OAuth implicit and code flows on by default: this API

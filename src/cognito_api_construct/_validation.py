@@ -20,17 +20,18 @@ from aws_cdk import aws_cognito as cognito
 
 from ._cors import CorsPolicy, cors_policy
 from ._problems import Problems
+from ._waf import WebAclChoice
 from .options import (
     DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES,
     DEFAULT_AUTH_THROTTLE,
-    DEFAULT_AUTH_THROTTLE_BURST,
-    DEFAULT_AUTH_THROTTLE_RATE,
     DEFAULT_ID_TOKEN_VALIDITY_MINUTES,
     DEFAULT_REFRESH_TOKEN_VALIDITY_DAYS,
+    DEFAULT_STAGE_THROTTLE,
     CustomDomain,
     PoolSettings,
     SignUpFlow,
 )
+from .runtime.context import DEFAULT_STEP_UP_SECONDS
 
 # RFC 7230 section 3.2.6 "token" characters.
 _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
@@ -226,31 +227,40 @@ def check_token_validities(
             )
 
 
-def auth_throttle_or_default(
-    auth_throttle: apigateway.ThrottleSettings | None, problems: Problems
+def throttle_or_default(
+    name: str,
+    given: apigateway.ThrottleSettings | None,
+    default: apigateway.ThrottleSettings,
+    problems: Problems,
 ) -> apigateway.ThrottleSettings:
-    """Return the throttle of each auth method, the caller's fields over the defaults."""
-    if auth_throttle is None:
-        return DEFAULT_AUTH_THROTTLE
-    rate = auth_throttle.rate_limit
-    burst = auth_throttle.burst_limit
+    """Return ``given`` with ``default``'s values for its missing fields, checked.
+
+    Args:
+        name: The prop, for messages (``auth_throttle``, ``stage_throttle``, ``throttle``).
+        given: The caller's settings, or None.
+        default: The settings a missing field takes.
+        problems: Where a rate or burst that is not positive is reported.
+    """
+    if given is None:
+        return default
+    rate, burst = given.rate_limit, given.burst_limit
     if rate is not None and not Token.is_unresolved(rate) and rate <= 0:
         problems.add(
-            "auth_throttle.rate_limit",
+            f"{name}.rate_limit",
             rate,
             "requests per second must be greater than 0",
-            f"Pass a positive rate, e.g. {DEFAULT_AUTH_THROTTLE_RATE} (the default).",
+            f"Pass a positive rate, e.g. {default.rate_limit} (the default).",
         )
     if burst is not None and not Token.is_unresolved(burst) and burst <= 0:
         problems.add(
-            "auth_throttle.burst_limit",
+            f"{name}.burst_limit",
             burst,
             "the burst must be greater than 0",
-            f"Pass a positive burst, e.g. {DEFAULT_AUTH_THROTTLE_BURST} (the default).",
+            f"Pass a positive burst, e.g. {default.burst_limit} (the default).",
         )
     return apigateway.ThrottleSettings(
-        rate_limit=DEFAULT_AUTH_THROTTLE_RATE if rate is None else rate,
-        burst_limit=DEFAULT_AUTH_THROTTLE_BURST if burst is None else burst,
+        rate_limit=default.rate_limit if rate is None else rate,
+        burst_limit=default.burst_limit if burst is None else burst,
     )
 
 
@@ -301,6 +311,9 @@ class CheckedProps:
     refresh_token_validity: Duration
     throttle: apigateway.ThrottleSettings
     cors: CorsPolicy | None
+    stage_throttle: apigateway.ThrottleSettings
+    web_acl: WebAclChoice
+    step_up_seconds: int
 
 
 def check_props(
@@ -312,9 +325,13 @@ def check_props(
     sign_up_flow: SignUpFlow,
     token_header: str,
     totp_issuer: str | None,
+    step_up_window: Duration | None,
     domain: CustomDomain | None,
     cors: apigateway.CorsOptions | None,
     auth_throttle: apigateway.ThrottleSettings | None,
+    stage_throttle: apigateway.ThrottleSettings | None,
+    auth_reserved_concurrency: int | None,
+    web_acl: WebAclChoice,
     stage_name: str,
 ) -> CheckedProps:
     """Check every prop, collecting problems; raise them at once, naming ``path``."""
@@ -331,9 +348,41 @@ def check_props(
     check_token_header(token_header, problems)
     check_totp_issuer(totp_issuer, problems)
     check_token_validities(access=access, id_token=id_token, refresh=refresh, problems=problems)
-    throttle = auth_throttle_or_default(auth_throttle, problems)
+    throttle = throttle_or_default("auth_throttle", auth_throttle, DEFAULT_AUTH_THROTTLE, problems)
+    stage = throttle_or_default("stage_throttle", stage_throttle, DEFAULT_STAGE_THROTTLE, problems)
+    check_reserved_concurrency(auth_reserved_concurrency, problems)
+    step_up = check_step_up_window(step_up_window, problems)
     check_stage_name(stage_name, problems)
     check_domain(domain, problems)
     policy = None if cors is None else cors_policy(cors, token_header, problems)
+    web_acl.check(policy.origins if policy and policy.needs_origin_check else (), problems)
     problems.raise_if_any(path)
-    return CheckedProps(access, id_token, refresh, throttle, policy)
+    return CheckedProps(access, id_token, refresh, throttle, policy, stage, web_acl, step_up)
+
+
+def check_step_up_window(window: Duration | None, problems: Problems) -> int:
+    """Seconds of ``step_up_window``: 1 minute to 1 hour, 5 minutes by default."""
+    if window is None:
+        return DEFAULT_STEP_UP_SECONDS
+    if Token.is_unresolved(window.to_seconds()) or not 60 <= window.to_seconds() <= 3600:
+        problems.add(
+            "step_up_window",
+            window.to_human_string(),
+            "the window must be between 1 minute and 1 hour",
+            "Pass e.g. Duration.minutes(5) (the default).",
+        )
+        return DEFAULT_STEP_UP_SECONDS
+    return int(window.to_seconds())
+
+
+def check_reserved_concurrency(reserved: int | None, problems: Problems) -> None:
+    """Accept a whole number of reserved executions, at least 1."""
+    if reserved is None or Token.is_unresolved(reserved):
+        return
+    if isinstance(reserved, bool) or not isinstance(reserved, int) or reserved < 1:
+        problems.add(
+            "auth_reserved_concurrency",
+            reserved,
+            "reserved concurrency is a whole number of executions, at least 1",
+            "Pass e.g. 10, or None to reserve nothing (the default).",
+        )

@@ -1,8 +1,20 @@
 """A small HTTP client for an API built with ``CognitoApi``.
 
 Standard library only, so it needs no extra to install. It speaks the HTTP contract in
-the README: JSON bodies (credentials never travel in a URL), the stable error shape, and
-the id token sent in the API's token header on protected routes.
+the README: JSON bodies, the stable error shape, and the id token sent in the API's
+token header on protected routes.
+
+Its guarantees, for the passwords and tokens it carries:
+
+* They travel only in JSON bodies and the token header, never in a URL.
+* They go to the API's URL only, never in clear over a network: ``base_url`` must be
+  ``https://``, or ``http://`` to loopback (127.0.0.0/8, ``::1``, ``localhost``: the
+  local emulator), with no user info, query or fragment; a ``request`` path must not be
+  a URL (``https://other/``, ``//other/``). Else ``ValueError``, before any connection.
+* No redirect is followed: any 3xx answer raises ``CognitoApiError`` ``"Redirected"``
+  (its status, a message naming the ``Location``) and nothing is sent there (RFC 9110
+  §15.4 lets a client re-send a redirected request, headers and body, to the new URL).
+* TLS certificates and host names are verified (``ssl.create_default_context``).
 
 Example:
     >>> client = CognitoApiClient("https://abc.execute-api.eu-west-1.amazonaws.com/prod",
@@ -29,6 +41,7 @@ from dataclasses import replace
 from typing import Any
 
 from ._client_errors import CognitoApiError, api_error, decode
+from ._client_http import check_base_url, no_redirect_opener, redirect_error, under_base
 from ._client_results import (
     Challenge,
     CodeDelivery,
@@ -64,6 +77,10 @@ class CognitoApiClient:
             must match the construct's ``token_header``.
         timeout: seconds to wait for each answer. Defaults to 30.
 
+    Raises:
+        ValueError: for a ``base_url`` the client sends no credentials to (see the module's
+            guarantees); setting ``base_url`` later is checked the same way.
+
     The tokens of the last successful sign-in are kept in ``tokens`` and sent on
     ``request``; set ``tokens`` yourself to reuse ones you stored.
     """
@@ -76,10 +93,20 @@ class CognitoApiClient:
         timeout: float = 30.0,
     ) -> None:
         """Point the client at one API."""
-        self.base_url = base_url.rstrip("/")
+        self.base_url = base_url
+        self._opener = no_redirect_opener()
         self.token_header = token_header
         self.timeout = timeout
         self.tokens: Tokens | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The API's URL, stage included, without a trailing slash."""
+        return self._base_url
+
+    @base_url.setter
+    def base_url(self, value: str) -> None:
+        self._base_url = check_base_url(value)
 
     def sign_up(
         self,
@@ -327,6 +354,10 @@ class CognitoApiClient:
 
         Returns:
             The decoded JSON body, or ``None`` for an empty one.
+
+        Raises:
+            ValueError: for a ``path`` that is a URL (``https://...``, ``//host/...``).
+            CognitoApiError: for any answer but 2xx, a redirect included.
         """
         sent = dict(headers or {})
         if self.tokens is not None:
@@ -358,7 +389,7 @@ class CognitoApiClient:
         return self.tokens
 
     def _send(self, method: str, path: str, body: Any, headers: Mapping[str, str]) -> Any:
-        url = f"{self.base_url}/{path.lstrip('/')}"
+        url = under_base(self.base_url, path)
         data = None
         sent = {"Accept": "application/json", **headers}
         if body is not None:
@@ -366,9 +397,11 @@ class CognitoApiClient:
             sent["Content-Type"] = "application/json"
         request = urllib.request.Request(url, data=data, method=method.upper(), headers=sent)  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
+            with self._opener.open(request, timeout=self.timeout) as answer:
                 return decode(answer.read())
         except urllib.error.HTTPError as failure:
+            if 300 <= failure.code < 400:
+                raise redirect_error(failure, url) from None
             raise api_error(failure) from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as failure:
             reason = getattr(failure, "reason", failure)

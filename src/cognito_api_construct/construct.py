@@ -19,12 +19,12 @@ from constructs import Construct
 
 from ._auth_endpoints import add_auth_routes, auth_method_paths, build_auth_function
 from ._problems import Problems
-from ._rest_api import build_custom_domain, build_rest_api
+from ._rest_api import add_method_throttle, build_custom_domain, build_rest_api
 from ._route_guard import RouteGuard, build_authorizer
 from ._user_pool import build_user_pool, build_user_pool_client
 from ._user_routes import check_authorization_scopes, prepare_route, tell_cors
-from ._validation import check_props
-from ._waf import build_origin_check
+from ._validation import check_props, throttle_or_default
+from ._waf import WebAclChoice, build_web_acl
 from .options import (
     DEFAULT_REMOVAL_POLICY,
     DEFAULT_STAGE_NAME,
@@ -33,7 +33,7 @@ from .options import (
     PoolSettings,
     SignUpFlow,
 )
-from .runtime.contract import RESERVED_SEGMENTS
+from .runtime.contract import RESERVED_SEGMENTS, routes_for
 
 
 class CognitoApi(Construct):
@@ -94,6 +94,10 @@ class CognitoApi(Construct):
         token_header: The header the authorizer reads the ID token from, and the auth
             routes read the access token from (``/signout``, ``/password/change``,
             the signed-in ``/mfa`` routes). Defaults to ``"Authorization"``.
+        step_up_window: How recent a signed-in user's sign-in must be (its ``auth_time``,
+            which refreshing keeps) for ``/mfa/setup`` and ``/mfa/verify`` with the access
+            token to change their second factor; older answers 403
+            ``RecentSignInRequired``. 1 minute to 1 hour. Defaults to 5 minutes.
         totp_issuer: The issuer authenticator apps show next to the codes (the
             ``otpauth://`` URI of ``POST /mfa/setup``), 1-64 characters without ':'.
             Defaults to the stack name.
@@ -114,6 +118,23 @@ class CognitoApi(Construct):
             default. Defaults to 20 requests/s with a burst of 40 per method, below
             Cognito's default quotas (120/s sign-in shared by /auth, /login and
             /challenge; 50/s user creation for /signup).
+        stage_throttle: Rate and burst of every other method of the stage (your routes,
+            unless a route sets ``throttle=``). Defaults to 100 requests/s with a burst of
+            200 (API Gateway's account default is 10,000/s shared by every API in the
+            region).
+        auth_reserved_concurrency: Lambda concurrency reserved for the auth function,
+            so slow routes of yours cannot take the account's concurrency and stop
+            sign-in; it is also the most the auth function runs at once. Reserving
+            needs the account's unreserved concurrency to stay at 100 or more (limit
+            minus every reservation), so deploys fail in accounts with a low limit
+            (new accounts often have 10). Defaults to None (no reservation).
+        web_acl: An AWS WAF web ACL (a ``wafv2.CfnWebACL``, or its ARN) to associate
+            with the API's stage and the user pool. A ``CfnWebACL`` also gets the origin
+            check rule when ``cors`` allows several origins. Defaults to none.
+        waf: Create and associate the construct's web ACL: AWS's managed common and
+            known-bad-inputs rule groups, a limit of 300 requests per 5 minutes per IP
+            address on the auth routes, and the origin check when ``cors`` needs it.
+            WAF is billed per web ACL, rule and request. Defaults to false.
         stage_name: The deployed stage. Defaults to ``"prod"``.
         log_removal_policy: What happens to the construct's log groups (the auth
             function's and the access logs) when the stack deletes them; allowed with
@@ -133,8 +154,11 @@ class CognitoApi(Construct):
         auth_function: The auth Lambda (``AuthFunction``).
         auth_methods: The auth routes' methods by name (``"signup"``, ``"auth"``, ...).
         custom_domain: The API Gateway domain name (``Domain``) when ``domain`` is set.
-        origin_check: The WAF web ACL (``OriginCheck``) that refuses other origins,
-            when ``cors`` allows several; None otherwise.
+        origin_check: The WAF web ACL that refuses other origins when ``cors`` allows
+            several (``OriginCheck``, or ``WebAcl`` with ``waf=True``, or yours); None
+            otherwise.
+        web_acl: The web ACL associated with the stage and the pool (``WebAcl`` with
+            ``waf=True``, or the ``CfnWebACL`` given); None otherwise.
         url: The base URL, ending in "/": the custom domain's when set.
     """
 
@@ -161,9 +185,14 @@ class CognitoApi(Construct):
         sign_up_flow: SignUpFlow = SignUpFlow.ADMIN_CREATE,
         token_header: str = DEFAULT_TOKEN_HEADER,
         totp_issuer: str | None = None,
+        step_up_window: Duration | None = None,
         domain: CustomDomain | None = None,
         cors: apigateway.CorsOptions | None = None,
         auth_throttle: apigateway.ThrottleSettings | None = None,
+        stage_throttle: apigateway.ThrottleSettings | None = None,
+        auth_reserved_concurrency: int | None = None,
+        web_acl: wafv2.CfnWebACL | str | None = None,
+        waf: bool = False,
         stage_name: str = DEFAULT_STAGE_NAME,
         log_removal_policy: RemovalPolicy | None = None,
         cloud_watch_role: bool = False,
@@ -192,9 +221,13 @@ class CognitoApi(Construct):
             sign_up_flow=sign_up_flow,
             token_header=token_header,
             totp_issuer=totp_issuer,
+            step_up_window=step_up_window,
             domain=domain,
             cors=cors,
             auth_throttle=auth_throttle,
+            stage_throttle=stage_throttle,
+            auth_reserved_concurrency=auth_reserved_concurrency,
+            web_acl=WebAclChoice(web_acl, waf),
             stage_name=stage_name,
         )
         self._token_header = token_header
@@ -211,6 +244,7 @@ class CognitoApi(Construct):
         self.user_pool: cognito.IUserPool = (
             user_pool if user_pool is not None else build_user_pool(self, pool, sign_up_flow)
         )
+        self._stage_throttle = checked.stage_throttle
         #: The one app client the auth routes sign in with.
         self.user_pool_client: cognito.UserPoolClient = build_user_pool_client(
             self,
@@ -225,6 +259,7 @@ class CognitoApi(Construct):
             stage_name=stage_name,
             cloud_watch_role=cloud_watch_role,
             cors=self._cors,
+            stage_throttle=checked.stage_throttle,
             method_throttles=dict.fromkeys(auth_method_paths(sign_up_flow), checked.throttle),
             log_removal_policy=log_removal,
         )
@@ -240,6 +275,8 @@ class CognitoApi(Construct):
             totp_issuer=Stack.of(self).stack_name if totp_issuer is None else totp_issuer,
             log_removal_policy=log_removal,
             cors=self._cors,
+            reserved_concurrency=auth_reserved_concurrency,
+            step_up_seconds=checked.step_up_seconds,
         )
         #: The auth methods by route path ("signup", "auth", "password/forgot"...).
         self.auth_methods: dict[str, apigateway.Method] = add_auth_routes(
@@ -252,11 +289,22 @@ class CognitoApi(Construct):
         #: The API's base URL (ends with "/"): the custom domain's when given.
         self.url: str = self.rest_api.url if domain is None else f"https://{domain.domain_name}/"
         self._authorizer: apigateway.CognitoUserPoolsAuthorizer | None = None
+        origins = self._cors.origins if self._cors is not None else ()
+        acl = build_web_acl(
+            self,
+            self.rest_api,
+            self.user_pool,
+            choice=checked.web_acl,
+            origins=origins if self._cors is not None and self._cors.needs_origin_check else (),
+            auth_paths=[route.path for route in routes_for(sign_up_flow.value)],
+        )
         #: The web ACL refusing other origins, when ``cors`` allows several.
         self.origin_check: wafv2.CfnWebACL | None = (
-            build_origin_check(self, self.rest_api, self._cors.origins)
-            if self._cors is not None and self._cors.needs_origin_check
-            else None
+            acl if self._cors is not None and self._cors.needs_origin_check else None
+        )
+        #: The web ACL of the stage and the pool: the managed one, or yours.
+        self.web_acl: wafv2.CfnWebACL | None = (
+            acl if waf or isinstance(web_acl, wafv2.CfnWebACL) else None
         )
 
     @property
@@ -277,6 +325,7 @@ class CognitoApi(Construct):
         *,
         methods: Sequence[str] = ("POST",),
         authorization_scopes: Sequence[str] | None = None,
+        throttle: apigateway.ThrottleSettings | None = None,
     ) -> apigateway.Resource:
         """Serve ``handler`` at ``path`` for callers with a valid Cognito token.
 
@@ -292,23 +341,28 @@ class CognitoApi(Construct):
                 OPTIONS are refused). Defaults to ``("POST",)``.
             authorization_scopes: OAuth scopes the access token must carry. Defaults to
                 none, and then the authorizer accepts ID tokens only.
+            throttle: Rate and burst of each of these methods (a field left out keeps
+                ``stage_throttle``'s). Defaults to ``stage_throttle``.
 
         Returns:
             The API Gateway resource at ``path``.
         """
         problems = Problems()
         scopes = check_authorization_scopes(authorization_scopes, problems)
+        limit = self._route_throttle(throttle, problems)
         verbs, resource = self._prepare_route(path, methods, problems)
         tell_cors(handler, self._cors)
         integration = apigateway.LambdaIntegration(handler, allow_test_invoke=False)
         for verb in verbs:
-            resource.add_method(
+            method = resource.add_method(
                 verb,
                 integration,
                 authorizer=self.authorizer,
                 authorization_type=apigateway.AuthorizationType.COGNITO,
                 authorization_scopes=None if scopes is None else list(scopes),
             )
+            if limit is not None:
+                add_method_throttle(self.rest_api, method, limit)
         return resource
 
     def add_public_route(
@@ -317,6 +371,7 @@ class CognitoApi(Construct):
         handler: lambda_.IFunction,
         *,
         methods: Sequence[str] = ("POST",),
+        throttle: apigateway.ThrottleSettings | None = None,
     ) -> apigateway.Resource:
         """Serve ``handler`` at ``path`` without authentication, as an explicit opt-in.
 
@@ -331,11 +386,14 @@ class CognitoApi(Construct):
             path: As for ``add_protected_route``.
             handler: The Lambda function, invoked with the proxy integration.
             methods: As for ``add_protected_route``. Defaults to ``("POST",)``.
+            throttle: As for ``add_protected_route``.
 
         Returns:
             The API Gateway resource at ``path``.
         """
-        verbs, resource = self._prepare_route(path, methods, Problems())
+        problems = Problems()
+        limit = self._route_throttle(throttle, problems)
+        verbs, resource = self._prepare_route(path, methods, problems)
         tell_cors(handler, self._cors)
         integration = apigateway.LambdaIntegration(handler, allow_test_invoke=False)
         for verb in verbs:
@@ -343,7 +401,17 @@ class CognitoApi(Construct):
                 verb, integration, authorization_type=apigateway.AuthorizationType.NONE
             )
             self._guard.allow_public(method)
+            if limit is not None:
+                add_method_throttle(self.rest_api, method, limit)
         return resource
+
+    def _route_throttle(
+        self, throttle: apigateway.ThrottleSettings | None, problems: Problems
+    ) -> apigateway.ThrottleSettings | None:
+        """A route's ``throttle=``, stage defaults filled in; None keeps the stage's."""
+        if throttle is None:
+            return None
+        return throttle_or_default("throttle", throttle, self._stage_throttle, problems)
 
     def _prepare_route(
         self, path: str, methods: Sequence[str], problems: Problems

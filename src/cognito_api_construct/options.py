@@ -100,6 +100,20 @@ DEFAULT_AUTH_THROTTLE: Final = apigateway.ThrottleSettings(
     rate_limit=DEFAULT_AUTH_THROTTLE_RATE, burst_limit=DEFAULT_AUTH_THROTTLE_BURST
 )
 
+#: Every other method of the stage (your protected and public routes) unless its route
+#: sets ``throttle=``: API Gateway's account default is 10,000 requests/s shared by every
+#: API in the region, so a stage without its own limit lets one route take all of it.
+DEFAULT_STAGE_THROTTLE_RATE: Final = 100.0
+DEFAULT_STAGE_THROTTLE_BURST: Final = 200
+DEFAULT_STAGE_THROTTLE: Final = apigateway.ThrottleSettings(
+    rate_limit=DEFAULT_STAGE_THROTTLE_RATE, burst_limit=DEFAULT_STAGE_THROTTLE_BURST
+)
+
+#: ``waf=True``: requests per 5 minutes from one IP address to the auth routes before
+#: AWS WAF blocks that address (a sign-in takes 1 to 4 requests, so about 75 sign-ins of
+#: one office behind one address; a password sprayer gets 1 guess/s per address).
+DEFAULT_AUTH_RATE_LIMIT_PER_5_MINUTES: Final = 300
+
 #: Auth function sizing: it only forwards small JSON to Cognito.
 AUTH_FUNCTION_MEMORY_MB: Final = 256
 AUTH_FUNCTION_TIMEOUT_SECONDS: Final = 20

@@ -211,7 +211,7 @@ def test_answer_mfa_setup_passes_the_newest_session(client, stubbed, cognito):
             "ClientId": cognito.client_id,
             "ChallengeName": "MFA_SETUP",
             "Session": "s3" * 20,
-            "ChallengeResponses": {"USERNAME": "ana"},
+            "ChallengeResponses": {"USERNAME": "ana", "SECRET_HASH": cognito.secret_hash("ana")},
         },
     )
     shown: list[TotpSetup] = []
@@ -251,15 +251,27 @@ def test_self_service_sign_up_confirm_and_resend(client, stubbed, cognito, monke
             "Username": "ana",
             "Password": NEW_PASSWORD,
             "UserAttributes": [{"Name": "email", "Value": "ana@example.com"}],
+            "SecretHash": cognito.secret_hash("ana"),
         },
     )
     stubbed.add_response(
-        "resend_confirmation_code", {}, {"ClientId": cognito.client_id, "Username": "ana"}
+        "resend_confirmation_code",
+        {},
+        {
+            "ClientId": cognito.client_id,
+            "Username": "ana",
+            "SecretHash": cognito.secret_hash("ana"),
+        },
     )
     stubbed.add_response(
         "confirm_sign_up",
         {},
-        {"ClientId": cognito.client_id, "Username": "ana", "ConfirmationCode": "424242"},
+        {
+            "ClientId": cognito.client_id,
+            "Username": "ana",
+            "ConfirmationCode": "424242",
+            "SecretHash": cognito.secret_hash("ana"),
+        },
     )
 
     # when

@@ -25,6 +25,10 @@ from aws_cdk.assertions import Template
 from cognito_api_construct import CognitoApi, CustomDomain
 
 ENV = {"account": "123456789012", "region": "eu-west-1"}
+IMPORTED_WEB_ACL_ARN = (
+    "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/shared/"
+    "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+)
 
 
 @dataclass
@@ -165,11 +169,18 @@ def configured(
         ),
         cors=configured_inputs.cors,
         auth_throttle=configured_inputs.auth_throttle,
+        stage_throttle=apigateway.ThrottleSettings(rate_limit=50, burst_limit=80),
+        auth_reserved_concurrency=5,
+        waf=True,
         stage_name="v1",
         cloud_watch_role=True,
     )
     auth.add_protected_route(
-        "reports", handler, methods=["GET"], authorization_scopes=["aws.cognito.signin.user.admin"]
+        "reports",
+        handler,
+        methods=["GET"],
+        authorization_scopes=["aws.cognito.signin.user.admin"],
+        throttle=apigateway.ThrottleSettings(rate_limit=2),
     )
     return _synth(app, stack, auth, handler)
 
@@ -191,6 +202,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
         user_pool=pool,
         cors=apigateway.CorsOptions(allow_origins=["https://app.example.com"]),
         domain=CustomDomain(domain_name="api.example.org", certificate=certificate),
+        web_acl=IMPORTED_WEB_ACL_ARN,
     )
     handler = route_handler(stack)
     auth.add_protected_route("reports", handler)

@@ -112,11 +112,17 @@ def test_several_origins_are_guarded_by_a_web_acl_on_the_stage(configured: Synth
     # when
     acls = read_web_acls(configured.template.to_json()["Resources"], _api_id(configured))
 
-    # then exactly one web ACL guards the stage, allowing by default, and it is public
+    # then exactly one web ACL guards the stage, allowing by default: with waf=True the
+    # construct's own, whose origin check the emulator evaluates (not the rate-based
+    # and managed rules)
     (acl,) = acls
     assert acl.default_allows
-    assert acl.not_emulated == ()
-    assert configured.auth.origin_check is not None
+    assert set(acl.not_emulated) == {
+        "AuthRoutesRateLimit",
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+    }
+    assert configured.auth.origin_check is configured.auth.web_acl is not None
 
     # and it blocks another origin, and lets the allowed ones and origin-less requests by
     def blocked(origin: str | None) -> bool:

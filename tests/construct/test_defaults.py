@@ -41,12 +41,12 @@ def test_user_pool_is_retained_by_default(defaults: Synthesized) -> None:
     assert pool["UpdateReplacePolicy"] == "Retain"
 
 
-def test_one_client_without_secret_or_oauth(defaults: Synthesized) -> None:
+def test_one_client_with_a_secret_and_no_oauth(defaults: Synthesized) -> None:
     # given / when
     client = defaults.one("AWS::Cognito::UserPoolClient")
 
-    # then
-    assert client["GenerateSecret"] is False
+    # then: a secret (SECRET_HASH on every call naming a user), password sign-in only
+    assert client["GenerateSecret"] is True
     assert client["ExplicitAuthFlows"] == ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
     assert client["PreventUserExistenceErrors"] == "ENABLED"
     assert client["EnableTokenRevocation"] is True
@@ -113,7 +113,7 @@ def test_each_auth_method_is_throttled_below_cognito_quotas(defaults: Synthesize
     throttled = {
         s["ResourcePath"]: (s["ThrottlingRateLimit"], s["ThrottlingBurstLimit"])
         for s in settings
-        if "ThrottlingRateLimit" in s
+        if "ThrottlingRateLimit" in s and s["ResourcePath"] != "/*"
     }
 
     # then one setting per auth route, and their sum stays below Cognito's 120 sign-ins/s

@@ -128,7 +128,8 @@ def test_auth_throttle_fields_fall_back_to_defaults(configured: Synthesized) -> 
     # given auth_throttle=ThrottleSettings(rate_limit=5) (no burst)
     # when
     settings = configured.one("AWS::ApiGateway::Stage")["MethodSettings"]
-    throttled = [s for s in settings if "ThrottlingRateLimit" in s]
+    auth_paths = {"/~1" + route.replace("/", "~1") for route in ADMIN_CREATE_ROUTES}
+    throttled = [s for s in settings if s["ResourcePath"] in auth_paths]
 
     # then the rate is the caller's and the burst the default
     assert len(throttled) == len(ADMIN_CREATE_ROUTES)

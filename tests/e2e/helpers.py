@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
+import hmac
 import json
 import time
 import urllib.error
@@ -69,10 +72,14 @@ def sign_in(api: LocalApi, pool_id: str, client_id: str, username: str) -> dict[
     client.admin_set_user_password(
         UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True
     )
+    parameters = {"USERNAME": username, "PASSWORD": PASSWORD}
+    described = client.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
+    secret = described["UserPoolClient"].get("ClientSecret")
+    if secret:  # the construct's client has one: Cognito wants the SECRET_HASH
+        digest = hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256)
+        parameters["SECRET_HASH"] = base64.b64encode(digest.digest()).decode()
     result = client.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": username, "PASSWORD": PASSWORD},
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=parameters
     )["AuthenticationResult"]
     return {"id": result["IdToken"], "access": result["AccessToken"]}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import importlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -24,14 +25,40 @@ def example_dir() -> Path:
     return EXAMPLE_DIR
 
 
+def import_from_example(module: str) -> ModuleType:
+    """A module of the example folder, imported as Lambda imports its handler."""
+    sys.path.insert(0, str(EXAMPLE_DIR))
+    try:
+        return importlib.import_module(module)
+    finally:
+        sys.path.remove(str(EXAMPLE_DIR))
+
+
+@pytest.fixture(scope="session")
+def example_module() -> Callable[[str], ModuleType]:
+    """:func:`import_from_example`, as a fixture (conftest is not importable)."""
+    return import_from_example
+
+
 @pytest.fixture(scope="session")
 def gpt_handler() -> ModuleType:
     """The /gpt Lambda's entry module, imported as Lambda does: ``gpt.handler``."""
+    return import_from_example("gpt.handler")
+
+
+@pytest.fixture(scope="session")
+def app_module() -> ModuleType:
+    """The example's ``app.py``, loaded as a module (its ``build(app)`` adds the stack)."""
     sys.path.insert(0, str(EXAMPLE_DIR))
     try:
-        return importlib.import_module("gpt.handler")
+        spec = importlib.util.spec_from_file_location("gpt_app_main", EXAMPLE_DIR / "app.py")
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
     finally:
         sys.path.remove(str(EXAMPLE_DIR))
+    return module
 
 
 @pytest.fixture

@@ -5,9 +5,7 @@ cdk-nag and cfn-lint on it (and on every other app) are tests/gates/test_templat
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from typing import Any
 
 import pytest
@@ -153,20 +151,11 @@ def test_outputs_give_the_api_url_the_pool_and_the_client(synthesized_app):
     assert outputs["UserPoolClientId"]["Value"] == {"Ref": client_id}
 
 
-def test_an_existing_secret_is_imported_by_name_from_context(example_dir):
+def test_an_existing_secret_is_imported_by_name_from_context(app_module):
     # given
     import aws_cdk as cdk
     from aws_cdk.assertions import Match, Template
 
-    sys.path.insert(0, str(example_dir))
-    try:
-        spec = importlib.util.spec_from_file_location("gpt_app_main", example_dir / "app.py")
-        assert spec is not None
-        assert spec.loader is not None
-        app_module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(app_module)
-    finally:
-        sys.path.remove(str(example_dir))
     app = cdk.App(
         context={
             "openai_secret_name": "team/openai",

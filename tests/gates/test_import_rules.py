@@ -15,7 +15,14 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "cognito_api_construct"
 #: Top-level modules that are not the construct side: the public API, the version, the
 #: client, and the runtime and emulator packages.
-NOT_CONSTRUCT = {"__init__", "_version", "client", "_client_errors", "_client_results"}
+NOT_CONSTRUCT = {
+    "__init__",
+    "_version",
+    "client",
+    "_client_errors",
+    "_client_results",
+    "_client_http",
+}
 
 
 def _contracts() -> dict[str, dict[str, list[str]]]:

@@ -147,6 +147,7 @@ def test_unconfirmed_user_is_403(invoke, make_event, cognito, username):
         Username=username,
         Password="Perm-Passw0rd!x",
         UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"}],
+        SecretHash=cognito.secret_hash(username),
     )
 
     # when
@@ -312,7 +313,11 @@ def test_challenge_passes_any_next_challenge_through(invoke, make_event, stubber
             "ClientId": cognito.client_id,
             "ChallengeName": "NEW_PASSWORD_REQUIRED",
             "Session": SESSION,
-            "ChallengeResponses": {"USERNAME": "ana", "NEW_PASSWORD": "N3w-Passw0rd!long"},
+            "ChallengeResponses": {
+                "USERNAME": "ana",
+                "NEW_PASSWORD": "N3w-Passw0rd!long",
+                "SECRET_HASH": cognito.secret_hash("ana"),
+            },
         },
     )
 

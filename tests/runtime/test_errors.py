@@ -182,7 +182,7 @@ def test_error_classes_have_unique_codes_statuses_and_error_names():
         "InvalidParameter": 400, "CodeMismatch": 400, "ExpiredCode": 400,
         "NotAuthorized": 401, "InvalidSession": 401, "MissingToken": 401,
         "InvalidToken": 401, "InvalidRefreshToken": 401, "UserNotConfirmed": 403,
-        "RequestRejected": 403,
+        "RequestRejected": 403, "RecentSignInRequired": 403,
         "PasswordResetRequired": 403, "NotFound": 404, "MethodNotAllowed": 405,
         "UserExists": 409, "UnsupportedMediaType": 415, "TooManyRequests": 429,
         "InternalError": 500, "ServiceUnavailable": 503,

@@ -330,7 +330,7 @@ def test_mfa_setup_passes_the_newest_session_at_every_step(invoke, make_event, s
             "ClientId": cognito.client_id,
             "ChallengeName": "MFA_SETUP",
             "Session": session(3),
-            "ChallengeResponses": {"USERNAME": "ana"},
+            "ChallengeResponses": {"USERNAME": "ana", "SECRET_HASH": cognito.secret_hash("ana")},
         },
     )
 
@@ -452,7 +452,10 @@ def test_challenge_passes_every_mfa_challenge_through(
             "ClientId": cognito.client_id,
             "ChallengeName": challenge,
             "Session": session(1),
-            "ChallengeResponses": responses,
+            "ChallengeResponses": {
+                **responses,
+                "SECRET_HASH": cognito.secret_hash(responses["USERNAME"]),
+            },
         },
     )
 

@@ -26,7 +26,9 @@ def reset_code(cognito, emulated_cognito, username: str) -> str:
         Username=username,
         UserAttributes=[{"Name": "email_verified", "Value": "true"}],
     )
-    cognito.admin.forgot_password(ClientId=cognito.client_id, Username=username)
+    cognito.admin.forgot_password(
+        ClientId=cognito.client_id, Username=username, SecretHash=cognito.secret_hash(username)
+    )
     return emulated_cognito.codes(email)[-1]
 
 
@@ -69,7 +71,11 @@ def test_forgot_password_hides_what_cognito_says_about_the_user(
         service_error_code=code,
         service_message="about this user",
         http_status_code=400,
-        expected_params={"ClientId": cognito.client_id, "Username": "ana"},
+        expected_params={
+            "ClientId": cognito.client_id,
+            "Username": "ana",
+            "SecretHash": cognito.secret_hash("ana"),
+        },
     )
 
     # when
@@ -163,6 +169,7 @@ def test_confirm_forgot_password_errors(
             "Username": "ana",
             "ConfirmationCode": "123456",
             "Password": NEWER_PASSWORD,
+            "SecretHash": cognito.secret_hash("ana"),
         },
     )
 

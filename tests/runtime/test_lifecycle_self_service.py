@@ -27,6 +27,7 @@ def self_service(cognito, monkeypatch):
         AccountRecoverySetting={"RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}]},
         Policies={"PasswordPolicy": {"MinimumLength": 12, "RequireSymbols": True}},
     )["UserPool"]["Id"]
+    # A client without a secret: the runtime sends SECRET_HASH only with one.
     client_id = cognito.admin.create_user_pool_client(
         UserPoolId=pool_id,
         ClientName="self-service",
@@ -34,6 +35,7 @@ def self_service(cognito, monkeypatch):
     )["UserPoolClient"]["ClientId"]
     monkeypatch.setenv("USER_POOL_ID", pool_id)
     monkeypatch.setenv("USER_POOL_CLIENT_ID", client_id)
+    monkeypatch.delenv("USER_POOL_CLIENT_SECRET")
     return pool_id
 
 

@@ -41,7 +41,7 @@ def test_refresh_returns_new_id_and_access_tokens(invoke, make_event, signed_in)
 def test_refresh_passes_a_rotated_refresh_token_through(invoke, make_event, stubbed, cognito):
     # given a pool client that rotates refresh tokens (moto never does)
     stubbed.add_response(
-        "initiate_auth",
+        "get_tokens_from_refresh_token",
         {
             "AuthenticationResult": {
                 "IdToken": "id.new.token",
@@ -52,9 +52,9 @@ def test_refresh_passes_a_rotated_refresh_token_through(invoke, make_event, stub
             }
         },
         {
-            "AuthFlow": "REFRESH_TOKEN_AUTH",
             "ClientId": cognito.client_id,
-            "AuthParameters": {"REFRESH_TOKEN": REFRESH_TOKEN},
+            "RefreshToken": REFRESH_TOKEN,
+            "ClientSecret": cognito.client_secret,
         },
     )
 
@@ -188,7 +188,13 @@ def test_sign_out_signs_out_globally_then_revokes_the_given_refresh_token(
     # GlobalSignOut is made with)
     stubbed.add_response("global_sign_out", {}, {"AccessToken": ACCESS_TOKEN})
     stubbed.add_response(
-        "revoke_token", {}, {"Token": REFRESH_TOKEN, "ClientId": cognito.client_id}
+        "revoke_token",
+        {},
+        {
+            "Token": REFRESH_TOKEN,
+            "ClientId": cognito.client_id,
+            "ClientSecret": cognito.client_secret,
+        },
     )
 
     # when
@@ -295,7 +301,13 @@ def test_a_refused_access_token_still_revokes_the_refresh_token(
         http_status_code=400,
     )
     stubbed.add_response(
-        "revoke_token", {}, {"Token": REFRESH_TOKEN, "ClientId": cognito.client_id}
+        "revoke_token",
+        {},
+        {
+            "Token": REFRESH_TOKEN,
+            "ClientId": cognito.client_id,
+            "ClientSecret": cognito.client_secret,
+        },
     )
 
     # when

@@ -5,7 +5,8 @@ their Cognito front) are werkzeug WSGI servers built here. What this module owns
 
 - bursts: a listen backlog of 1024 (the standard library's default is 5, which makes
   the kernel reset connections that arrive faster than they are accepted) and one
-  thread per connection; each answer closes its connection, as werkzeug's server does;
+  thread per connection; each answer closes its connection, as werkzeug's server does,
+  with a lingering close, so an early answer is never lost to a reset;
 - malformed HTTP: a bad request line, header, ``Content-Length`` or chunk size is
   answered ``400`` with a JSON body (``{"message": "Bad Request"}``) and one clean log
   line, never an HTML page, a traceback or a dropped connection;
@@ -21,7 +22,9 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -45,6 +48,9 @@ _LOG = logging.getLogger(__name__)
 #: Far above what a test suite, a page load or a retry storm opens at once; the kernel
 #: caps it at net.core.somaxconn.
 LISTEN_BACKLOG = 1024
+#: How long, and how much, a closing connection still reads of what the client sends.
+LINGER_SECONDS = 2.0
+LINGER_BYTES = 16 * 1024 * 1024
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 #: Addresses that bind every interface (a comparison, nothing is bound here).
 _EVERY_ADDRESS = frozenset({"0.0.0.0", "::", ""})  # noqa: S104
@@ -225,6 +231,29 @@ class LocalServer(ThreadedWSGIServer):
     def bound_port(self) -> int:
         """The port the server listens on."""
         return int(self.server_address[1])
+
+    def shutdown_request(self, request: Any) -> None:
+        """Close a connection without resetting it: a lingering close.
+
+        When the server answers before the client has sent everything (a refused
+        ``Transfer-Encoding``, a body over the limit), closing a socket with unread
+        data makes the kernel send a reset, and the client may lose the answer with
+        it. So: stop sending, read what the client still sends (for at most
+        :data:`LINGER_SECONDS` and :data:`LINGER_BYTES`), then close.
+        """
+        try:
+            request.shutdown(socket.SHUT_WR)
+            request.settimeout(LINGER_SECONDS)
+            deadline = time.monotonic() + LINGER_SECONDS
+            drained = 0
+            while drained < LINGER_BYTES and time.monotonic() < deadline:
+                chunk = request.recv(65536)
+                if not chunk:
+                    break
+                drained += len(chunk)
+        except OSError:
+            pass  # the client is gone already
+        self.close_request(request)
 
     def log(self, type: str, message: str, *args: Any) -> None:
         """Werkzeug's own messages (an application error) as one line, no traceback."""

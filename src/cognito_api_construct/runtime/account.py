@@ -86,7 +86,9 @@ def sign_out(
 
 def _revoke(cognito: CognitoIdentityProviderClient, settings: Settings, token: str) -> None:
     try:
-        cognito.revoke_token(Token=token, ClientId=settings.client_id)
+        cognito.revoke_token(
+            Token=token, ClientId=settings.client_id, **settings.client_secret_parameter()
+        )
     except ClientError as error:
         if _code(error) not in _IGNORED_REVOKE_ERRORS:
             raise
@@ -108,7 +110,11 @@ def forgot_password(
         between real and unknown users.
     """
     return send_code_uniformly(
-        lambda: cognito.forgot_password(ClientId=settings.client_id, Username=body["username"]),
+        lambda: cognito.forgot_password(
+            ClientId=settings.client_id,
+            Username=body["username"],
+            **settings.secret_hash_parameter(body["username"]),
+        ),
         CODE_SENT_IF_EXISTS,
     )
 
@@ -128,6 +134,7 @@ def confirm_forgot_password(
         Username=body["username"],
         ConfirmationCode=body["code"],
         Password=body["new_password"],
+        **settings.secret_hash_parameter(body["username"]),
     )
     return {}
 

@@ -144,8 +144,12 @@ def _refused_credential(
         and code == "NotAuthorizedException"
     ):
         return InvalidSessionError
-    # InitiateAuth(REFRESH_TOKEN_AUTH).
-    if credential == "refresh_token" and code == "NotAuthorizedException":
+    # GetTokensFromRefreshToken: a refused refresh token, or a rotated one used again
+    # after its grace period.
+    if credential == "refresh_token" and code in (
+        "NotAuthorizedException",
+        "RefreshTokenReuseException",
+    ):
         return InvalidRefreshTokenError
     if credential == "access_token" and code == "NotAuthorizedException":
         message = str(error.response.get("Error", {}).get("Message", "")).lower()

@@ -6,6 +6,9 @@ environment and the request headers, and the route functions take them as argume
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -15,6 +18,8 @@ Payload = dict[str, Any]
 
 #: The issuer an authenticator app shows when ``TOTP_ISSUER`` is not set.
 DEFAULT_TOTP_ISSUER: Final = "cognito-api"
+#: How recent a sign-in must be to change the second factor, by default.
+DEFAULT_STEP_UP_SECONDS: Final = 300
 
 
 @dataclass(frozen=True)
@@ -26,11 +31,41 @@ class Settings:
         client_id: The app client users sign in with (``USER_POOL_CLIENT_ID``).
         totp_issuer: The issuer in authenticator apps (``TOTP_ISSUER``). Defaults to
             ``"cognito-api"``.
+        client_secret: The app client's secret (``USER_POOL_CLIENT_SECRET``); None for
+            a client without one. Every Cognito call that names a user then carries
+            its ``SECRET_HASH``, so the client id alone opens nothing.
+        step_up_seconds: How recent a sign-in must be for a signed-in user to change
+            their second factor (``MFA_STEP_UP_SECONDS``). Defaults to 300.
     """
 
     user_pool_id: str
     client_id: str
     totp_issuer: str = DEFAULT_TOTP_ISSUER
+    client_secret: str | None = field(default=None, repr=False)
+    step_up_seconds: int = DEFAULT_STEP_UP_SECONDS
+
+    def secret_hash(self, username: str) -> dict[str, str]:
+        """``{"SECRET_HASH": ...}`` for ``username``, or ``{}`` without a secret.
+
+        Base64 of HMAC-SHA256 keyed with the client secret over the username followed
+        by the client id
+        (https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html#cognito-user-pools-computing-secret-hash).
+        """
+        if not self.client_secret:
+            return {}
+        digest = hmac.new(
+            self.client_secret.encode(), (username + self.client_id).encode(), hashlib.sha256
+        ).digest()
+        return {"SECRET_HASH": base64.b64encode(digest).decode()}
+
+    def secret_hash_parameter(self, username: str) -> dict[str, Any]:
+        """The same hash as the ``SecretHash`` request parameter (SignUp, ForgotPassword...)."""
+        hashed = self.secret_hash(username)
+        return {"SecretHash": hashed["SECRET_HASH"]} if hashed else {}
+
+    def client_secret_parameter(self) -> dict[str, Any]:
+        """``{"ClientSecret": ...}`` (RevokeToken, GetTokensFromRefreshToken), or ``{}``."""
+        return {"ClientSecret": self.client_secret} if self.client_secret else {}
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,16 @@ class RequestRejectedError(ApiError):
     default_message = "The user pool refused this request."
 
 
+class RecentSignInRequiredError(ApiError):
+    """Changing a second factor needs a sign-in within the last few minutes."""
+
+    status = 403
+    code = "RecentSignInRequired"
+    default_message = (
+        "Changing the second factor needs a recent sign-in: sign in again, then retry."
+    )
+
+
 class PasswordResetRequiredError(ApiError):
     """An administrator requires the user to reset the password."""
 

@@ -8,6 +8,8 @@ import, so warm invocations reuse its connections.
 Environment:
     USER_POOL_ID: The user pool new users are created in.
     USER_POOL_CLIENT_ID: The app client users sign in with.
+    USER_POOL_CLIENT_SECRET: Its secret, when it has one: every call that names a user
+        carries the SECRET_HASH computed with it. Never logged.
     LOG_LEVEL: Level of this function's own log lines. Defaults to INFO. botocore and
         urllib3 stay at WARNING whatever it says: at DEBUG they log request bodies,
         passwords included.
@@ -18,6 +20,8 @@ Environment:
         ``/password/change``, the signed-in ``/mfa`` routes). Defaults to
         ``Authorization``.
     TOTP_ISSUER: The issuer authenticator apps show. Defaults to ``cognito-api``.
+    MFA_STEP_UP_SECONDS: How recent a sign-in must be for a signed-in user to change
+        their second factor. Defaults to 300.
 """
 
 from __future__ import annotations
@@ -35,7 +39,13 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from .cognito_errors import MISCONFIGURATION, from_cognito
-from .context import DEFAULT_TOTP_ISSUER, Caller, Settings, access_token_from
+from .context import (
+    DEFAULT_STEP_UP_SECONDS,
+    DEFAULT_TOTP_ISSUER,
+    Caller,
+    Settings,
+    access_token_from,
+)
 from .contract import Credential, Route, routes_for
 from .cors import CorsSettings
 from .errors import (
@@ -201,7 +211,17 @@ def _settings() -> Settings:
         user_pool_id=os.environ["USER_POOL_ID"],
         client_id=os.environ["USER_POOL_CLIENT_ID"],
         totp_issuer=os.environ.get("TOTP_ISSUER", "").strip() or DEFAULT_TOTP_ISSUER,
+        client_secret=os.environ.get("USER_POOL_CLIENT_SECRET") or None,
+        step_up_seconds=_seconds(os.environ.get("MFA_STEP_UP_SECONDS"), DEFAULT_STEP_UP_SECONDS),
     )
+
+
+def _seconds(value: str | None, default: int) -> int:
+    try:
+        seconds = int(value or default)
+    except ValueError:
+        return default
+    return seconds if seconds > 0 else default
 
 
 def _describe_failure(exception: Exception) -> dict[str, str]:

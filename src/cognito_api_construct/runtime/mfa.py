@@ -4,6 +4,13 @@ Both work in two situations. During sign-in, after Cognito asked ``MFA_SETUP``, 
 body carries the sign-in session: set-up returns the secret, verify returns the session
 to answer ``MFA_SETUP`` with on ``/challenge``. A signed-in user sends the access token
 in the token header instead: verify then makes TOTP their preferred second factor.
+
+Step-up: a signed-in user changes their second factor only with an access token from a
+sign-in in the last ``Settings.step_up_seconds`` (5 minutes by default; its
+``auth_time``, which refreshing keeps),
+so a stolen or old token cannot replace the authenticator and lock the user out:
+otherwise 403 ``RecentSignInRequired``. The token's claims are read before Cognito sees
+it; a forged token fails Cognito's own check on the call that follows.
 Each step may return a new session; the newest one is always passed back.
 The secret and the otpauth URI are answered, never logged.
 """
@@ -12,11 +19,12 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 
 from .context import Caller, Payload, Settings
-from .errors import CodeMismatchError
+from .errors import CodeMismatchError, RecentSignInRequiredError
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -50,8 +58,11 @@ def set_up_totp(
         label = body.get("username") or DEFAULT_LABEL
     else:
         access_token = caller.require_access_token()
+        claims = _recent_sign_in(access_token, settings.step_up_seconds)
         response = cognito.associate_software_token(AccessToken=access_token)
-        label = body.get("username") or _username_claim(access_token) or DEFAULT_LABEL
+        username = claims.get("username")
+        label = body.get("username") or (username if isinstance(username, str) else None)
+        label = label or DEFAULT_LABEL
     secret = response["SecretCode"]
     result: Payload = {
         "secret_code": secret,
@@ -85,6 +96,7 @@ def verify_totp(
         _require_success(response.get("Status"))
         return {"session": response.get("Session") or session}
     access_token = caller.require_access_token()
+    _recent_sign_in(access_token, settings.step_up_seconds)
     response = cognito.verify_software_token(AccessToken=access_token, UserCode=body["code"])
     _require_success(response.get("Status"))
     cognito.set_user_mfa_preference(
@@ -123,12 +135,34 @@ def _require_success(status: object) -> None:
         raise CodeMismatchError()
 
 
-def _username_claim(access_token: str) -> str | None:
-    # Only a label: Cognito has just accepted this token, and nothing is decided on it.
+def _recent_sign_in(access_token: str, window: int) -> dict[str, Any]:
+    """The token's claims, when its sign-in is recent enough to change a factor.
+
+    A token that is not a JWT at all is left to Cognito, which refuses it (401
+    ``InvalidToken``).
+
+    Raises:
+        RecentSignInRequiredError: ``auth_time`` is missing or more than ``window``
+            seconds old.
+    """
+    claims = _claims(access_token)
+    if not claims:
+        return claims
+    auth_time = claims.get("auth_time")
+    if (
+        not isinstance(auth_time, (int, float))
+        or isinstance(auth_time, bool)
+        or not time.time() - window <= auth_time <= time.time() + window
+    ):
+        raise RecentSignInRequiredError()
+    return claims
+
+
+def _claims(access_token: str) -> dict[str, Any]:
+    # Not verified here: Cognito checks this token on the call that follows.
     try:
         payload = access_token.split(".")[1]
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except (IndexError, ValueError):
-        return None
-    username = claims.get("username") if isinstance(claims, dict) else None
-    return username if isinstance(username, str) and username else None
+        return {}
+    return claims if isinstance(claims, dict) else {}

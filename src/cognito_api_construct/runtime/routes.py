@@ -73,7 +73,11 @@ def sign_in(
     response = cognito.initiate_auth(
         AuthFlow="USER_PASSWORD_AUTH",
         ClientId=settings.client_id,
-        AuthParameters={"USERNAME": body["username"], "PASSWORD": body["password"]},
+        AuthParameters={
+            "USERNAME": body["username"],
+            "PASSWORD": body["password"],
+            **settings.secret_hash(body["username"]),
+        },
     )
     return _tokens_or_challenge(cast("Mapping[str, Any]", response))
 
@@ -99,6 +103,7 @@ def answer_challenge(
             lacks ``USERNAME``.
     """
     responses = challenge_responses(body["challenge_responses"])
+    responses.update(settings.secret_hash(responses["USERNAME"]))
     response = cognito.respond_to_auth_challenge(
         ClientId=settings.client_id,
         ChallengeName=cast("ChallengeNameTypeType", body["challenge_name"]),
@@ -115,14 +120,19 @@ def refresh(
 
     Body: ``{"refresh_token"}``, already validated.
 
+    GetTokensFromRefreshToken takes the client secret itself: InitiateAuth's
+    ``REFRESH_TOKEN_AUTH`` would need a ``SECRET_HASH`` of the username, which a refresh
+    token does not tell
+    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html).
+
     Returns:
         Tokens; ``refresh_token`` is the new one when the app client rotates refresh
         tokens, otherwise null (keep using the one you have).
     """
-    response = cognito.initiate_auth(
-        AuthFlow="REFRESH_TOKEN_AUTH",
+    response = cognito.get_tokens_from_refresh_token(
         ClientId=settings.client_id,
-        AuthParameters={"REFRESH_TOKEN": body["refresh_token"]},
+        RefreshToken=body["refresh_token"],
+        **settings.client_secret_parameter(),
     )
     return _tokens_or_challenge(cast("Mapping[str, Any]", response))
 
@@ -146,6 +156,7 @@ def self_sign_up(
         Username=body["username"],
         Password=body["password"],
         UserAttributes=[{"Name": "email", "Value": body["email"]}],
+        **settings.secret_hash_parameter(body["username"]),
     )
     return {
         "user_confirmed": bool(response.get("UserConfirmed")),
@@ -167,6 +178,7 @@ def confirm_sign_up(
         ClientId=settings.client_id,
         Username=body["username"],
         ConfirmationCode=body["code"],
+        **settings.secret_hash_parameter(body["username"]),
     )
     return {"user_confirmed": True}
 
@@ -183,7 +195,9 @@ def resend_confirmation_code(
     """
     return account.send_code_uniformly(
         lambda: cognito.resend_confirmation_code(
-            ClientId=settings.client_id, Username=body["username"]
+            ClientId=settings.client_id,
+            Username=body["username"],
+            **settings.secret_hash_parameter(body["username"]),
         ),
         account.CODE_SENT_IF_UNCONFIRMED,
     )

@@ -7,14 +7,16 @@ operations with Cognito's semantics, each rule with a test in ``tests/local`` ci
 AWS documentation it follows: sessions bound to their user and challenge, single use and
 expiring; per-user TOTP secrets; MFA enforced as configured; case-insensitive
 usernames; the password policy on every new password; real codes delivered to an
-outbox; the Lambda triggers, invoked in the emulator's workers; tokens with the claims
-a deployed pool issues. Other calls (the admin and management API) go to moto, usernames
-matched as the pool matches them.
+outbox; the sign-in lockout; the app client's write permissions and verification of
+changed emails and phone numbers; the Lambda triggers, invoked in the emulator's
+workers; tokens with the claims a deployed pool issues. Other calls (the admin and
+management API) go to moto, usernames matched as the pool matches them.
 
 Modules: ``errors`` (Cognito's error answers), ``store`` (moto's objects, looked up as
 Cognito looks them up), ``state`` (what moto does not keep: sessions, codes, TOTP
-secrets, token metadata), ``passwords``, ``messages`` (the outbox), ``triggers``,
-``tokens``, ``signin`` (InitiateAuth, challenges, TOTP), ``accounts`` (sign-up,
-passwords, sign-out, users), ``front`` (dispatch), ``server`` and ``__main__`` (the
-process). Nothing here imports the auth runtime.
+secrets, token metadata, pending attribute values, failed sign-ins), ``passwords``,
+``messages`` (the outbox), ``triggers``, ``tokens``, ``lockout``, ``signin``
+(InitiateAuth, challenges, TOTP), ``accounts`` (sign-up, passwords, sign-out, users),
+``attributes`` (the user's own attributes and their verification), ``front``
+(dispatch), ``server`` and ``__main__`` (the process). Nothing here imports the auth runtime.
 """

@@ -1,8 +1,8 @@
-"""Accounts: sign-up and confirmation, passwords, sign-out, the user's own attributes.
+"""Accounts: sign-up and confirmation, passwords, sign-out, the user, its deletion.
 
 Each operation as the user pools API reference describes it, with the pool's rules:
 usernames matched as the pool matches them, the password policy on every new
-password, real codes that expire (sign-up and attribute codes after 24 hours, reset
+password, real codes that expire (sign-up codes after 24 hours, reset
 codes after one hour; a new code replaces the last:
 https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html), answers that
 hide which users exist when the app client prevents user existence errors
@@ -25,14 +25,13 @@ from .signin import check_secret_hash, create_migrated_user
 from .state import STATE
 from .store import Pool, attributes_of, find_client, find_pool, status_of
 
-__all__ = ["HANDLERS"]
+__all__ = ["HANDLERS", "check_code"]
 
 Body = Mapping[str, Any]
 Answer = dict[str, Any]
 
 SIGN_UP_CODE_SECONDS: Final = 24 * 3600
 RESET_CODE_SECONDS: Final = 3600
-ATTRIBUTE_CODE_SECONDS: Final = 24 * 3600
 _VERIFIABLE: Final = ("email", "phone_number")
 
 
@@ -113,7 +112,7 @@ def sign_up(body: Body) -> Answer:
     return answer_body
 
 
-def _check_code(user: CognitoIdpUser, purpose: str, code: str, *, use: bool = True) -> None:
+def check_code(user: CognitoIdpUser, purpose: str, code: str, *, use: bool = True) -> None:
     """Refuse a code that is not the user's live one for ``purpose``; use it up."""
     record = STATE.codes.get((user.id, purpose))
     if record is None:
@@ -142,7 +141,7 @@ def confirm_sign_up(body: Body) -> Answer:
         raise CognitoError.not_authorized(
             f"User cannot be confirmed. Current status is {status_of(user)}"
         )
-    _check_code(user, "sign_up", str(body.get("ConfirmationCode", "")))
+    check_code(user, "sign_up", str(body.get("ConfirmationCode", "")))
     user.status = UserStatus.CONFIRMED
     verified = [
         a for a in _VERIFIABLE if a in app.pool.auto_verified and attributes_of(user).get(a)
@@ -247,7 +246,7 @@ def confirm_forgot_password(body: Body) -> Answer:
         if app.prevents_existence_errors:
             raise CognitoError.code_mismatch()
         raise CognitoError.user_not_found()
-    _check_code(user, "reset", str(body.get("ConfirmationCode", "")), use=False)
+    check_code(user, "reset", str(body.get("ConfirmationCode", "")), use=False)
     password = str(body.get("Password", ""))
     # A refused password leaves the code usable for a better one.
     passwords.check_password(password, app.pool.password_policy)
@@ -326,6 +325,18 @@ def get_user(body: Body) -> Answer:
     return answer
 
 
+def delete_user(body: Body) -> Answer:
+    """DeleteUser: the user is gone, with every token, session, code and secret of theirs.
+
+    Their tokens are revoked; signing in again is signing in as an unknown user.
+    """
+    pool, _, user = tokens.user_of_access_token(str(body.get("AccessToken", "")))
+    tokens.end_all(pool, user.username)
+    STATE.forget_user(user.id, pool.id, user.username)
+    pool.remove_user(user)
+    return {}
+
+
 def admin_create_user(body: Body) -> Answer:
     """AdminCreateUser: PreSignUp, a temporary password the policy accepts, an invitation."""
     pool = find_pool(str(body.get("UserPoolId", "")))
@@ -402,6 +413,7 @@ HANDLERS = {
     "GlobalSignOut": global_sign_out,
     "RevokeToken": revoke_token,
     "GetUser": get_user,
+    "DeleteUser": delete_user,
     "AdminCreateUser": admin_create_user,
     "AdminSetUserPassword": admin_set_user_password,
 }

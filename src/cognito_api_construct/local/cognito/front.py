@@ -1,8 +1,9 @@
 """The Cognito front's dispatch: which calls it answers itself, and how the rest reach moto.
 
 The user-facing operations (sign-up, sign-in, challenges, passwords, TOTP, sign-out,
-the user's own account) and the admin calls whose rules moto lacks (AdminCreateUser,
-AdminSetUserPassword) are answered here (``signin``, ``accounts``), under
+the user's own account and attributes) and the admin calls whose rules moto lacks
+(AdminCreateUser, AdminSetUserPassword) are answered here (``signin``, ``accounts``,
+``attributes``), under
 ``store.LOCK``. Every other Cognito call goes to moto, with its ``Username`` replaced by
 the stored one when the pool matches names case-insensitively (moto matches exactly).
 """
@@ -15,7 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
-from . import accounts, signin
+from . import accounts, attributes, refresh, signin
 from .errors import CognitoError
 from .store import LOCK, find_pool
 
@@ -28,11 +29,13 @@ JSON: Final = "application/x-amz-json-1.1"
 Handler = Callable[[Mapping[str, Any]], dict[str, Any]]
 OWN: Final[dict[str, Handler]] = {
     **accounts.HANDLERS,
+    **attributes.HANDLERS,
     "InitiateAuth": signin.initiate_auth,
     "RespondToAuthChallenge": signin.respond_to_auth_challenge,
     "AssociateSoftwareToken": signin.associate_software_token,
     "VerifySoftwareToken": signin.verify_software_token,
     "SetUserMFAPreference": signin.set_user_mfa_preference,
+    "GetTokensFromRefreshToken": refresh.get_tokens_from_refresh_token,
 }
 
 #: (status, headers, body) of an answer.

@@ -12,6 +12,9 @@
 - The triggers of a sign-in: PreAuthentication before the password is checked,
   UserMigration for an unknown user, PostAuthentication and pre token generation before
   tokens.
+- Five wrong passwords lock the user out, a second, then twice as long with each more
+  (``lockout``).
+- Each flow only where the app client's ``ExplicitAuthFlows`` allows it.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Any
 
 from moto.cognitoidp.models import CognitoIdpUser, UserStatus
 
-from . import messages, passwords, tokens, triggers
+from . import lockout, messages, passwords, tokens, triggers
 from .errors import CognitoError
 from .state import STATE, Session, new_totp_secret, totp_matches
 from .store import App, attributes_of, find_client, status_of
@@ -76,6 +79,10 @@ def initiate_auth(body: Body) -> Answer:
     parameters = body.get("AuthParameters") or {}
     metadata = body.get("ClientMetadata") or {}
     if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
+        if not app.allows("ALLOW_REFRESH_TOKEN_AUTH"):
+            raise CognitoError.invalid_parameter(
+                "REFRESH_TOKEN_AUTH flow not enabled for this client"
+            )
         token = str(parameters.get("REFRESH_TOKEN", ""))
         issued = app.pool.model.refresh_tokens.get(token)
         if app.secret is not None:
@@ -116,8 +123,11 @@ def _password_sign_in(
     )  # fmt: skip
     if not user.enabled:
         raise CognitoError.not_authorized("User is disabled.")
+    lockout.check(user)
     if not hmac.compare_digest(str(user.password or ""), password):
+        lockout.failed(user)
         raise CognitoError.not_authorized()
+    lockout.succeeded(user)
     if user.status == UserStatus.UNCONFIRMED:
         raise CognitoError("UserNotConfirmedException", "User is not confirmed.")
     if user.status == UserStatus.RESET_REQUIRED:

@@ -1,8 +1,9 @@
-"""What Cognito keeps that moto does not: sessions, codes, TOTP secrets, token metadata.
+"""What Cognito keeps that moto does not: sessions, codes, secrets, pending values.
 
-Plain in-memory records, changed only under ``store.LOCK``; they end with the emulator,
-like moto's state. Each record is keyed by the user's ``sub`` where it belongs to a user,
-so a deleted and re-created user never inherits one.
+Sessions, codes, TOTP secrets, token metadata, attribute values awaiting verification,
+failed sign-ins. Plain in-memory records, changed only under ``store.LOCK``; they end
+with the emulator, like moto's state. Each record is keyed by the user's ``sub`` where it
+belongs to a user, so a deleted and re-created user never inherits one.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["STATE", "CodeRecord", "Session", "State", "totp_code"]
+__all__ = ["STATE", "CodeRecord", "Lockout", "Session", "State", "totp_code"]
 
 
 @dataclass
@@ -63,6 +64,22 @@ class RefreshRecord:
 
 
 @dataclass
+class Lockout:
+    """A user's failed sign-ins: how many count, until when they are locked out.
+
+    Attributes:
+        failures: Wrong passwords since the last reset (attempts refused for the
+            lockout not counted).
+        locked_until: Epoch seconds; no sign-in before.
+        last_attempt: Epoch seconds of the last attempt, refused for the lockout or not.
+    """
+
+    failures: int = 0
+    locked_until: float = 0.0
+    last_attempt: float = 0.0
+
+
+@dataclass
 class State:
     """Every record the front keeps."""
 
@@ -77,9 +94,13 @@ class State:
     refresh: dict[str, RefreshRecord] = field(default_factory=dict)
     #: access token -> the refresh token it was issued with (RevokeToken ends both).
     issued_with: dict[str, str] = field(default_factory=dict)
-    #: (username casefolded for pools that fold, or as is) -> last time TOTP codes were
-    #: used, so one code cannot be replayed.
+    #: (sub, 30-second step) -> when a TOTP code of that step was used, so one code
+    #: cannot be replayed.
     used_totp: dict[tuple[str, int], float] = field(default_factory=dict)
+    #: (sub, attribute) -> the new value waiting for its code (the old one stays until).
+    pending_attributes: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: sub -> failed sign-ins (the lockout).
+    lockouts: dict[str, Lockout] = field(default_factory=dict)
 
     def new_session(
         self,
@@ -109,6 +130,23 @@ class State:
         now = time.time()
         for key in [k for k, s in self.sessions.items() if s.expires_at < now - 3600]:
             del self.sessions[key]
+
+    def forget_user(self, sub: str, pool_id: str, username: str) -> None:
+        """Drop every record of a deleted user (the token records go with the tokens)."""
+        self.sessions = {
+            key: session
+            for key, session in self.sessions.items()
+            if (session.pool_id, session.username) != (pool_id, username)
+        }
+        self.codes = {key: code for key, code in self.codes.items() if key[0] != sub}
+        self.pending_attributes = {
+            key: value for key, value in self.pending_attributes.items() if key[0] != sub
+        }
+        self.used_totp = {key: at for key, at in self.used_totp.items() if key[0] != sub}
+        self.totp_secrets.pop(sub, None)
+        self.pending_totp.pop(sub, None)
+        self.temporary_since.pop(sub, None)
+        self.lockouts.pop(sub, None)
 
     def new_code(self, sub: str, purpose: str, seconds: float, digits: int = 6) -> str:
         """A random code for ``purpose``, replacing the user's previous one."""

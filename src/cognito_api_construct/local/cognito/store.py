@@ -18,6 +18,7 @@ from moto.cognitoidp.models import (
     CognitoIdpBackend,
     CognitoIdpUser,
     CognitoIdpUserPool,
+    CognitoIdpUserPoolAttribute,
     CognitoIdpUserPoolClient,
     cognitoidp_backends,
 )
@@ -104,6 +105,31 @@ class Pool:
         return tuple(self.config.get("AutoVerifiedAttributes") or ())
 
     @property
+    def verified_before_update(self) -> tuple[str, ...]:
+        """``UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate``.
+
+        Only auto-verified attributes count: Cognito requires them to be.
+        """
+        settings = self.config.get("UserAttributeUpdateSettings") or {}
+        names = settings.get("AttributesRequireVerificationBeforeUpdate") or ()
+        return tuple(name for name in names if name in self.auto_verified)
+
+    def schema_attribute(self, name: str) -> tuple[bool, bool] | None:
+        """``(mutable, required)`` of the attribute ``name``; None when the schema lacks it.
+
+        Every standard attribute is in a Cognito pool's schema; moto keeps only those
+        CreateUserPool named when it named any, so the others are read from its
+        standard schema.
+        """
+        attribute = self.model.schema_attributes.get(name)
+        if attribute is not None:
+            return bool(attribute.mutable), bool(attribute.required)
+        standard = CognitoIdpUserPoolAttribute.STANDARD_SCHEMA.get(name)
+        if standard is not None:
+            return bool(standard["Mutable"]), bool(standard["Required"])
+        return None
+
+    @property
     def temporary_password_days(self) -> int:
         """How long an admin-created user's temporary password works (0 means 7)."""
         return int(self.password_policy.get("TemporaryPasswordValidityDays") or 7)
@@ -174,6 +200,10 @@ class App:
         flows = self.config.get("ExplicitAuthFlows")
         if not flows:
             return flow in ("ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+        if flow == "ALLOW_REFRESH_TOKEN_AUTH" and not any(
+            str(name).startswith("ALLOW_") for name in flows
+        ):
+            return True  # a client of the legacy values (USER_PASSWORD_AUTH...) refreshes
         return flow in flows or flow.removeprefix("ALLOW_") in flows
 
     def validity(self, token: str) -> timedelta:
@@ -203,6 +233,20 @@ class App:
         """Whether ``ReadAttributes`` lets tokens and GetUser show ``attribute`` (default all)."""
         readable = self.config.get("ReadAttributes")
         return not readable or attribute in readable
+
+    def writable(self, attribute: str, *, required: bool = False) -> bool:
+        """Whether ``WriteAttributes`` lets the user set ``attribute``.
+
+        The listed attributes and the pool's required ones; without a list, every
+        attribute but ``email_verified`` and ``phone_number_verified``. Developer-only
+        attributes (``dev:``) never.
+        """
+        if attribute.startswith("dev:"):
+            return False
+        listed = self.config.get("WriteAttributes")
+        if listed:
+            return attribute in listed or required
+        return attribute not in ("email_verified", "phone_number_verified")
 
 
 def find_pool(pool_id: str) -> Pool:

@@ -30,7 +30,7 @@ from .errors import CognitoError
 from .state import STATE, RefreshRecord
 from .store import App, Pool, attributes_of, find_pool, pool_of_user_token, status_of
 
-__all__ = ["USER_SCOPE", "issue", "refresh", "user_of_access_token"]
+__all__ = ["USER_SCOPE", "end_all", "issue", "refresh", "user_of_access_token"]
 
 USER_SCOPE: Final = "aws.cognito.signin.user.admin"
 #: Claims no trigger may add, override or suppress.
@@ -268,11 +268,32 @@ def user_of_access_token(access_token: str) -> tuple[Pool, str, CognitoIdpUser]:
     if USER_SCOPE not in str(claims.get("scope", "")).split():
         raise CognitoError.not_authorized("Access Token does not have required scopes")
     user = pool.find_user(username)
-    if user is None:
+    if user is None or claims.get("sub") != user.id:
+        # Deleted, or deleted and created again: the token's user is gone.
         raise CognitoError.user_not_found()
     if not user.enabled:
         raise CognitoError.not_authorized("User is disabled.")
     return pool, client_id, user
+
+
+def end_all(pool: Pool, username: str) -> None:
+    """End every token of a user being deleted, and forget the front's records of them.
+
+    Its access tokens answer "Access Token has been revoked" from now on, its refresh
+    tokens "Refresh Token has been revoked" (moto's sign-out marks them).
+    """
+    model = pool.model
+    refresh_tokens = [
+        t for t, issued in model.refresh_tokens.items() if issued and issued[1] == username
+    ]
+    access_tokens = [t for t, (_, name) in model.access_tokens.items() if name == username]
+    model.sign_out(username)
+    for token in [t for t, (_, name) in model.id_tokens.items() if name == username]:
+        del model.id_tokens[token]
+    for token in refresh_tokens:
+        STATE.refresh.pop(token, None)
+    for token in access_tokens:
+        STATE.issued_with.pop(token, None)
 
 
 def _claims(token: str) -> dict[str, Any] | None:
