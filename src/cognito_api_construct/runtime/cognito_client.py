@@ -577,9 +577,8 @@ class CognitoClient:
             error = CognitoServiceError.from_response(
                 operation, status, answer_headers, data, retry_attempts=attempt - 1
             )
-            throttling = _is_throttling(operation, status, error.code)
-            transient = error.code in TRANSIENT_ERROR_CODES or status in _TRANSIENT_STATUSES
-            if not (throttling or transient) or not self._may_retry(attempt, throttling):
+            retryable, throttling = _classify(operation, status, error.code)
+            if not retryable or not self._may_retry(attempt, throttling):
                 raise error
             acquired = _THROTTLING_RETRY_COST if throttling else _RETRY_COST
             retry_after = answer_headers.get("x-amz-retry-after")
@@ -664,14 +663,22 @@ class _RetryQuota:
         self.available += min(self._max - self.available, amount)
 
 
-def _is_throttling(operation: str, status: int, code: str) -> bool:
-    # ThrottlingErrorDetector: a throttling code, or (ThrottlingStatusCodeChecker) a 429
-    # whose code the operation does not declare. No cognito-idp error is modeled as
-    # retryable, so ModeledRetryableChecker never applies; the special cases of
-    # retries/special.py are for sts and dynamodb only.
-    if code in THROTTLING_ERROR_CODES:
-        return True
-    return status in _THROTTLING_STATUSES and code not in DECLARED_ERRORS.get(operation, ())
+def _classify(operation: str, status: int, code: str) -> tuple[bool, bool]:
+    """(retryable, throttling) for an error answer, as botocore's standard mode says.
+
+    Retryable (StandardRetryConditions, less the attempt cap): transient
+    (TransientRetryableChecker: a transient code or status) or throttling. Throttling
+    (ThrottlingErrorDetector, which also picks the backoff scale and the quota cost): a
+    throttling code (ThrottledRetryableChecker), or a 429 whose code the operation does
+    not declare (ThrottlingStatusCodeChecker). No cognito-idp error is modeled as
+    retryable, so ModeledRetryableChecker never applies; retries/special.py is for sts
+    and dynamodb only.
+    """
+    throttling = code in THROTTLING_ERROR_CODES or (
+        status in _THROTTLING_STATUSES and code not in DECLARED_ERRORS.get(operation, ())
+    )
+    transient = code in TRANSIENT_ERROR_CODES or status in _TRANSIENT_STATUSES
+    return transient or throttling, throttling
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
