@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -33,7 +34,9 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from ipaddress import IPv4Address
 from pathlib import Path
 from typing import Any
 
@@ -529,9 +532,12 @@ class Seen:
 
 
 class FakeCognito:
-    """An HTTP/1.1 keep-alive server on 127.0.0.1 answering a script, recording requests."""
+    """An HTTP/1.1 keep-alive server on 127.0.0.1 answering a script, recording requests.
 
-    def __init__(self) -> None:
+    With ``tls`` (an ``ssl.SSLContext``) it serves HTTPS.
+    """
+
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.script: deque[Answer] = deque()
         self.seen: list[Seen] = []
         self.connections = 0
@@ -578,8 +584,10 @@ class FakeCognito:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
@@ -1017,6 +1025,80 @@ def test_calls_log_nothing_and_print_nothing(
         assert PASSWORD not in text
         assert "tok-9f2e" not in text
     assert caplog.records == []
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1: (certificate, key) PEM files."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "cognito.test")])
+    now = datetime.now(timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(IPv4Address("127.0.0.1"))]), critical=False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    folder = tmp_path_factory.mktemp("tls")
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+@pytest.fixture
+def tls_fake(certificate: tuple[Path, Path]) -> Iterator[FakeCognito]:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*certificate)
+    server = FakeCognito(tls=context)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def test_https_endpoints_work_and_verify_the_certificate(
+    tls_fake: FakeCognito,
+    certificate: tuple[Path, Path],
+    sleeps: Sleeps,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: a server whose certificate only SSL_CERT_FILE makes trusted
+    untrusting = CognitoClient("us-east-1", endpoint_url=tls_fake.url, sleep=sleeps)
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    trusting = CognitoClient("us-east-1", endpoint_url=tls_fake.url, sleep=sleeps)
+    tls_fake.answer(Answer(200, {"Username": "ada"}), Answer(200, {"Username": "bob"}))
+
+    # when
+    answers = [trusting.get_user(AccessToken="t"), trusting.get_user(AccessToken="t")]
+    monkeypatch.delenv("SSL_CERT_FILE")
+    with pytest.raises(CognitoUnreachableError) as refused:
+        untrusting.get_user(AccessToken="t")
+
+    # then
+    assert answers == [{"Username": "ada"}, {"Username": "bob"}]
+    assert tls_fake.connections == 1  # both calls on one TLS connection
+    assert "CERTIFICATE_VERIFY_FAILED" in str(refused.value)
+    assert refused.value.attempts == 3  # as botocore, which retries its SSLError
 
 
 # The time budget, on a fake clock ----------------------------------------------------
