@@ -458,8 +458,11 @@ class CognitoClient:
     Cognito keeps failing. See :func:`worst_case_seconds` for the time budget.
 
     The connection is opened on the first call and kept for the next ones (and for the
-    next invocations of a warm Lambda); it is replaced after any error and when the
-    server has closed it. Not thread-safe (see the module's note).
+    next invocations of a warm Lambda), error answers included; it is replaced after a
+    connection failure or timeout, after ``Connection: close``, and when the server has
+    closed it while idle (checked before each request, so no attempt is spent on it).
+    The TLS context, and with it the system's certificate store (some 20 ms), is loaded
+    on the first HTTPS connection, not at import. Not thread-safe (see the module's note).
 
     Args:
         region: The AWS region, for the endpoint (``AWS_REGION`` in Lambda).
