@@ -26,6 +26,10 @@ Usage: python benchmarks/emulator.py [--users 200] [--calls 1000]   (about 25 s 
 from __future__ import annotations
 
 import argparse
+import base64
+import functools
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -135,8 +139,13 @@ def emulator_user(api: LocalApi, username: str) -> Tokens:
 
 
 def moto_user(cognito: Any, api: LocalApi, username: str) -> None:
-    """The same Cognito calls as the auth Lambda makes, straight to moto."""
+    """The same Cognito calls as the auth Lambda makes (SECRET_HASH included), straight to
+    the emulator's Cognito.
+    """
     temporary, permanent = passwords()
+    secret = _client_secret(cognito, api)
+    digest = hmac.new(secret.encode(), (username + api.client_id).encode(), hashlib.sha256)
+    secret_hash = base64.b64encode(digest.digest()).decode()
     cognito.admin_create_user(
         UserPoolId=api.user_pool_id,
         Username=username,
@@ -147,16 +156,28 @@ def moto_user(cognito: Any, api: LocalApi, username: str) -> None:
     challenge = cognito.initiate_auth(
         AuthFlow="USER_PASSWORD_AUTH",
         ClientId=api.client_id,
-        AuthParameters={"USERNAME": username, "PASSWORD": temporary},
+        AuthParameters={"USERNAME": username, "PASSWORD": temporary, "SECRET_HASH": secret_hash},
     )
     answer = cognito.respond_to_auth_challenge(
         ClientId=api.client_id,
         ChallengeName="NEW_PASSWORD_REQUIRED",
         Session=challenge["Session"],
-        ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": permanent},
+        ChallengeResponses={
+            "USERNAME": username,
+            "NEW_PASSWORD": permanent,
+            "SECRET_HASH": secret_hash,
+        },
     )
     if "IdToken" not in answer.get("AuthenticationResult", {}):
         raise RuntimeError(f"moto gave no tokens to {username}: {answer!r}")
+
+
+@functools.cache
+def _client_secret(cognito: Any, api: LocalApi) -> str:
+    described = cognito.describe_user_pool_client(
+        UserPoolId=api.user_pool_id, ClientId=api.client_id
+    )
+    return str(described["UserPoolClient"]["ClientSecret"])
 
 
 def timed_users(make_user: Callable[[str], object], prefix: str, count: int) -> float:

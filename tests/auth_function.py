@@ -10,6 +10,7 @@ call the real entry point, ``handler(event, context)``.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import uuid
 from collections.abc import Callable, Iterator
@@ -353,16 +354,35 @@ def with_token() -> Callable[..., dict[str, str]]:
     return bearer
 
 
+@contextlib.contextmanager
+def boto3_in_handler(cognito: CognitoSetup) -> Iterator[Any]:
+    """The handler on a plain boto3 client for one test (Stubber and botocore events need
+    one); the standard-library client it uses otherwise is put back after.
+    """
+    from runtime.cognito_api import boto3_client
+
+    previous = cognito.module._cognito
+    cognito.module._cognito = boto3_client("us-east-1")
+    try:
+        yield cognito.module._cognito
+    finally:
+        cognito.module._cognito = previous
+
+
 @pytest.fixture
 def stubbed(cognito: CognitoSetup) -> Iterator[Any]:
-    """botocore's Stubber on the handler's own client, for what moto lacks or is lax on.
+    """botocore's Stubber on a boto3 client in the handler, for what the emulator cannot
+    show (Cognito's rarer errors, new sessions at each step).
 
     The Stubber checks every expected call's parameters against the real service
     model, answers in place of the network and fails the test on any unexpected call.
+    The route functions are the same whichever client they call
+    (tests/runtime/test_cognito_client.py proves both clients answer alike).
     """
     from botocore.stub import Stubber
 
-    stub = Stubber(cognito.module._cognito)
-    with stub:
-        yield stub
-    stub.assert_no_pending_responses()
+    with boto3_in_handler(cognito) as client:
+        stub = Stubber(client)
+        with stub:
+            yield stub
+        stub.assert_no_pending_responses()

@@ -66,7 +66,7 @@ from runtime.context import Caller, Settings
 from runtime.mfa import set_up_totp, verify_totp
 
 from runtime import cognito_client as module
-from runtime import errors, routes
+from runtime import cognito_errors, routes
 from runtime_asset import ASSET_ROOT
 from totp_codes import fresh_totp
 
@@ -95,27 +95,24 @@ class Moto:
     admin: Any  # boto3, for arranging state
     boto: Any  # boto3, configured as the handler's client is
     ours: CognitoClient
+    services: Any  # EmbeddedServices: its outbox holds the codes sent
+
+    def last_code(self, name: str) -> str:
+        """The newest code emailed to ``<name>@example.com``."""
+        return str(self.services.outbox(f"{name}@example.com")[-1]["code"])
 
 
 @pytest.fixture(scope="module")
 def moto() -> Iterator[Moto]:
-    """moto's server on a loopback port (as the emulator starts it), a pool and a client."""
-    script = ASSET_ROOT / "local" / "_moto_main.py"
-    environment = {**os.environ, "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true"}
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
-        [sys.executable, str(script), "127.0.0.1"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        env=environment,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        port = json.loads(process.stdout.readline())["port"]
-        url = f"http://127.0.0.1:{port}"
+    """The emulator's Cognito (moto behind its front) on a loopback port, a pool, a client."""
+    from cognito_api_construct.local.services import EmbeddedServices
+
+    with EmbeddedServices() as services:
+        url = services.endpoint_url
         admin = boto3.client("cognito-idp", region_name="us-east-1", endpoint_url=url)
         pool_id = admin.create_user_pool(
             PoolName="twins",
+            AutoVerifiedAttributes=["email"],
             Policies={
                 "PasswordPolicy": {
                     "MinimumLength": 12,
@@ -127,6 +124,11 @@ def moto() -> Iterator[Moto]:
             },
             MfaConfiguration="OPTIONAL",
         )["UserPool"]["Id"]
+        admin.set_user_pool_mfa_config(
+            UserPoolId=pool_id,
+            SoftwareTokenMfaConfiguration={"Enabled": True},
+            MfaConfiguration="OPTIONAL",
+        )
         client_id = admin.create_user_pool_client(
             UserPoolId=pool_id,
             ClientName="twins",
@@ -141,21 +143,12 @@ def moto() -> Iterator[Moto]:
                 "cognito-idp", region_name="us-east-1", endpoint_url=url, config=HANDLER_CONFIG
             ),
             ours=CognitoClient("us-east-1", endpoint_url=url),
+            services=services,
         )
-    finally:
-        assert process.stdin is not None
-        process.stdin.close()  # _moto_main serves until its standard input closes
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
 
 
 #: Differ between twins by nature: tokens, sessions, generated ids.
-VOLATILE = frozenset({"AccessToken", "IdToken", "RefreshToken", "Session", "UserSub"})
+VOLATILE = frozenset({"AccessToken", "IdToken", "RefreshToken", "Session", "UserSub", "SecretCode"})
 
 
 def comparable(result: dict[str, Any], *usernames: str) -> Any:
@@ -172,6 +165,8 @@ def _redact(value: Any) -> Any:
     if isinstance(value, dict):
         if value.get("Name") == "sub":  # a user attribute: the user's generated id
             return {"Name": "sub", "Value": "<volatile>"}
+        if "Destination" in value:  # masked from each twin's own address
+            value = {**value, "Destination": "<masked>"}
         return {k: "<volatile>" if k in VOLATILE else _redact(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_redact(item) for item in value]
@@ -285,7 +280,7 @@ def test_sign_up_and_confirm_sign_up_answer_alike(twins: Twins) -> None:
         "confirm_sign_up",
         ClientId=twins.moto.client_id,
         Username=lambda name: name,
-        ConfirmationCode="123456",
+        ConfirmationCode=twins.moto.last_code,
     )
 
     # then
@@ -347,12 +342,14 @@ def test_signed_in_operations_answer_alike(twins: Twins) -> None:
         AuthParameters=lambda name: {"REFRESH_TOKEN": refresh[name]},
     )
     associated = twins.call("associate_software_token", AccessToken=lambda name: access[name])
-    secret = twins.moto.ours.associate_software_token(AccessToken=access[twins.ours])["SecretCode"]
-    twins.moto.boto.associate_software_token(AccessToken=access[twins.boto])
+    secrets = {  # each user's own secret (the newest association is the one verified)
+        name: client.associate_software_token(AccessToken=access[name])["SecretCode"]
+        for client, name in ((twins.moto.boto, twins.boto), (twins.moto.ours, twins.ours))
+    }
     verified = twins.call(
         "verify_software_token",
         AccessToken=lambda name: access[name],
-        UserCode=fresh_totp(secret),
+        UserCode=lambda name: fresh_totp(secrets[name]),
     )
     changed = twins.call(
         "change_password",
@@ -1389,8 +1386,8 @@ def test_service_errors_carry_what_botocores_client_error_carries(
     # and the runtime's mapping answers both alike, credential by credential
     as_client_error = ClientError(ours.response, ours.operation_name)  # type: ignore[arg-type]
     for credential in ("password", "session", "access_token", "refresh_token"):
-        mapped = errors.from_cognito(as_client_error, "r", credential)  # type: ignore[arg-type]
-        expected = errors.from_cognito(theirs, "r", credential)  # type: ignore[arg-type]
+        mapped = cognito_errors.from_cognito(as_client_error, "r", credential)  # type: ignore[arg-type]
+        expected = cognito_errors.from_cognito(theirs, "r", credential)  # type: ignore[arg-type]
         assert (type(mapped), mapped.status) == (type(expected), expected.status)
 
 

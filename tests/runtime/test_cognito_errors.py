@@ -20,6 +20,8 @@ from botocore.exceptions import (
 )
 from botocore.stub import Stubber
 
+from auth_function import boto3_in_handler
+
 #: Put in every stubbed Cognito message: it must never reach a caller.
 SENTINEL = "cognito-internal-detail-7f3a"
 SESSION = "s" * 64
@@ -27,26 +29,27 @@ SESSION = "s" * 64
 
 @pytest.fixture
 def stubber(cognito) -> Iterator[Stubber]:
-    """A Stubber on the handler's module-level client, removed after the test."""
-    stub = Stubber(cognito.module._cognito)
-    with stub:
-        yield stub
+    """A Stubber on a boto3 client in the handler, removed after the test."""
+    with boto3_in_handler(cognito) as client:
+        stub = Stubber(client)
+        with stub:
+            yield stub
 
 
 @pytest.fixture
 def raising(cognito) -> Iterator[Any]:
-    """Make the handler's client raise a given exception before sending any request."""
-    events = cognito.module._cognito.meta.events
+    """Make the handler's (boto3) client raise a given exception before any request."""
+    with boto3_in_handler(cognito) as client:
+        events = client.meta.events
 
-    def arrange(exception: Exception) -> None:
-        def raise_it(**_: Any) -> None:
-            raise exception
+        def arrange(exception: Exception) -> None:
+            def raise_it(**_: Any) -> None:
+                raise exception
 
-        # before-call runs ahead of botocore's retry loop, so the test does not sleep.
-        events.register("before-call.cognito-idp.*", raise_it, unique_id="test-raise")
+            # before-call runs ahead of botocore's retry loop, so the test does not sleep.
+            events.register("before-call.cognito-idp.*", raise_it, unique_id="test-raise")
 
-    yield arrange
-    events.unregister("before-call.cognito-idp.*", unique_id="test-raise")
+        yield arrange
 
 
 def signup_body(username: str) -> dict[str, str]:

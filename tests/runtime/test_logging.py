@@ -66,17 +66,14 @@ def test_success_line_has_no_error_code(invoke, make_event, caplog, signed_up, p
     assert (line["route"], line["status"], line["error"]) == ("/login", 200, None)
 
 
-def test_unexpected_failure_logs_type_and_operation_not_text(invoke, make_event, caplog, cognito):
+def test_unexpected_failure_logs_type_and_operation_not_text(invoke, make_event, caplog, stubbed):
     # given
-    from botocore.stub import Stubber
-
     caplog.set_level(logging.INFO, logger=AUTH_LOGGER)
     secret_text = f"internal-{uuid.uuid4().hex}"
-    with Stubber(cognito.module._cognito) as stub:
-        stub.add_client_error("initiate_auth", "InternalErrorException", secret_text, 500)
+    stubbed.add_client_error("initiate_auth", "InternalErrorException", secret_text, 500)
 
-        # when
-        invoke(make_event("/auth", {"username": "ana", "password": "x"}))
+    # when
+    invoke(make_event("/auth", {"username": "ana", "password": "x"}))
 
     # then
     (line,) = auth_lines(caplog)

@@ -11,8 +11,7 @@ import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
-from botocore.exceptions import ClientError
-
+from .cognito_errors import service_error_parts
 from .context import Caller, Payload, Settings
 
 if TYPE_CHECKING:
@@ -89,7 +88,7 @@ def _revoke(cognito: CognitoIdentityProviderClient, settings: Settings, token: s
         cognito.revoke_token(
             Token=token, ClientId=settings.client_id, **settings.client_secret_parameter()
         )
-    except ClientError as error:
+    except Exception as error:
         if _code(error) not in _IGNORED_REVOKE_ERRORS:
             raise
 
@@ -172,11 +171,12 @@ def send_code_uniformly(send: Callable[[], object], answer: Payload) -> Payload:
         A copy of ``answer``.
 
     Raises:
-        ClientError: For errors that say nothing about the user (throttling, ...).
+        Exception: Cognito's errors that say nothing about the user (throttling, ...),
+            and any failure to reach it.
     """
     try:
         send()
-    except ClientError as error:
+    except Exception as error:
         # Not logged either: the request's one log line must not tell an operator
         # reading it, or anyone the logs leak to, which usernames exist.
         if _code(error) not in _SILENT_CODE_ERRORS:
@@ -184,5 +184,6 @@ def send_code_uniformly(send: Callable[[], object], answer: Payload) -> Payload:
     return dict(answer)
 
 
-def _code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
+def _code(error: BaseException) -> str | None:
+    parts = service_error_parts(error)
+    return parts[1] if parts is not None else None

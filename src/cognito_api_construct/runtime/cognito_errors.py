@@ -6,17 +6,19 @@ the call (a password, a session, an access token, a refresh token), which the ro
 knows and the exception does not. Only real Cognito's behaviour is mapped here: where
 moto (the local emulator's Cognito) answers differently, the emulator's Cognito front
 corrects it (see ``local/cognito/``).
+
+Both clients' errors are mapped alike: the standard-library client's
+``CognitoServiceError`` carries what botocore's ``ClientError`` carries (``response``
+and ``operation_name``), and this module recognises them by that, so it imports no
+botocore (a cold start's cost) unless boto3 is already loaded.
 """
 
 from __future__ import annotations
 
-from botocore.exceptions import (
-    ClientError,
-    ConnectionError,
-    HTTPClientError,
-    ParamValidationError,
-)
+import sys
+from typing import Any
 
+from .cognito_client import CognitoUnreachableError
 from .contract import Credential
 from .errors import (
     ApiError,
@@ -103,9 +105,9 @@ def from_cognito(
         The error to answer with; an :class:`InternalError` when the exception is not
         one the contract names.
     """
-    if isinstance(error, ClientError):
-        code = str(error.response.get("Error", {}).get("Code", ""))
-        operation = error.operation_name
+    parts = service_error_parts(error)
+    if parts is not None:
+        operation, code = parts
         if _is_session_problem(operation, code, error):
             return InvalidSessionError()
         refused = _refused_credential(operation, code, error, credential)
@@ -115,16 +117,35 @@ def from_cognito(
             return InternalError(request_id)
         mapped = _BY_OPERATION.get((operation, code)) or _BY_CODE.get(code)
         return mapped() if mapped else InternalError(request_id)
-    if isinstance(error, ParamValidationError):
-        # botocore's own checks caught a value our schema let through.
-        return InvalidParameterError()
-    if isinstance(error, (ConnectionError, HTTPClientError)):
-        # Connection refused, DNS, connect and read timeouts, after botocore's retries.
+    if isinstance(error, CognitoUnreachableError):
+        # Connection refused, DNS, connect and read timeouts, after the retries.
         return ServiceUnavailableError()
+    botocore = sys.modules.get("botocore.exceptions")
+    if botocore is not None:
+        if isinstance(error, botocore.ParamValidationError):
+            # botocore's own checks caught a value our schema let through.
+            return InvalidParameterError()
+        if isinstance(error, (botocore.ConnectionError, botocore.HTTPClientError)):
+            return ServiceUnavailableError()
     return InternalError(request_id)
 
 
-def _is_session_problem(operation: str, code: str, error: ClientError) -> bool:
+def service_error_parts(error: BaseException) -> tuple[str, str] | None:
+    """``(operation, code)`` of an error Cognito answered, from either client; else None."""
+    response = getattr(error, "response", None)
+    operation = getattr(error, "operation_name", None)
+    if not isinstance(response, dict) or not isinstance(operation, str):
+        return None
+    details = response.get("Error")
+    code = details.get("Code", "") if isinstance(details, dict) else ""
+    return operation, str(code)
+
+
+def _message(error: Any) -> str:
+    return str(error.response.get("Error", {}).get("Message", ""))
+
+
+def _is_session_problem(operation: str, code: str, error: Any) -> bool:
     # Cognito reports a bad or expired challenge session as NotAuthorizedException
     # ("Invalid session for the user..."). The text only picks the mapping: it is
     # never shown to anyone.
@@ -135,7 +156,7 @@ def _is_session_problem(operation: str, code: str, error: ClientError) -> bool:
 
 
 def _refused_credential(
-    operation: str, code: str, error: ClientError, credential: Credential
+    operation: str, code: str, error: Any, credential: Credential
 ) -> type[ApiError] | None:
     # The MFA set-up calls with a sign-in session (/challenge keeps the rules above).
     if (

@@ -32,13 +32,10 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
-from .cognito_errors import MISCONFIGURATION, from_cognito
+from .cognito_api import Cognito
+from .cognito_errors import MISCONFIGURATION, from_cognito, service_error_parts
 from .context import (
     DEFAULT_STEP_UP_SECONDS,
     DEFAULT_TOTP_ISSUER,
@@ -65,42 +62,27 @@ from .events import (
 )
 from .validation import SchemaValidationError, validate
 
-if TYPE_CHECKING:
-    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
-
 LOGGER = logging.getLogger("cognito_api_construct.auth")
 _level = logging.getLevelName(os.environ.get("LOG_LEVEL", "INFO").strip().upper())
 LOGGER.setLevel(_level if isinstance(_level, int) else logging.INFO)
 for _noisy in ("boto3", "botocore", "urllib3"):
     logging.getLogger(_noisy).setLevel(logging.WARNING)
 
-#: Three attempts of at most 2 s + 3 s, plus standard-mode backoff (at most 1 s, then
-#: 2 s), end within 18 s: inside the function's 20 s timeout, so a stalled Cognito gives
-#: our 503 rather than a Lambda timeout. Cognito answers in well under a second.
-#: total_max_attempts counts the first try; botocore's max_attempts would not.
-CLIENT_CONFIG = Config(
-    connect_timeout=2,
-    read_timeout=3,
-    retries={"mode": "standard", "total_max_attempts": 3},
-)
 
+def new_cognito_client() -> Cognito:
+    """Create the Cognito the routes use (see :mod:`.cognito_api`).
 
-def new_cognito_client() -> CognitoIdentityProviderClient:
-    """Create the ``cognito-idp`` client the routes use.
-
-    The region is the function's (``AWS_REGION``); the endpoint is boto3's to resolve,
-    which honours ``AWS_ENDPOINT_URL`` for local emulators.
-
-    Returns:
-        A client with :data:`CLIENT_CONFIG`.
+    The standard-library client for the unauthenticated operations, boto3 on first use
+    for the others. The region is the function's (``AWS_REGION``); the endpoint honours
+    ``AWS_ENDPOINT_URL`` (and ``AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER``) for
+    local emulators, as botocore does.
     """
-    return boto3.client(
-        "cognito-idp", region_name=os.environ.get("AWS_REGION"), config=CLIENT_CONFIG
-    )
+    return Cognito(os.environ.get("AWS_REGION"))
 
 
-#: Created once per execution environment; tests wrap it in botocore's Stubber.
-_cognito = new_cognito_client()
+#: Created once per execution environment (its connection is reused by warm
+#: invocations); tests may put any client with boto3's method names here.
+_cognito: Any = new_cognito_client()
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -227,9 +209,10 @@ def _seconds(value: str | None, default: int) -> int:
 def _describe_failure(exception: Exception) -> dict[str, str]:
     # Names only: exception text can carry usernames or Cognito's internals.
     described = {"exception": type(exception).__name__}
-    if isinstance(exception, ClientError):
-        described["operation"] = exception.operation_name
-        code = str(exception.response.get("Error", {}).get("Code", ""))
+    parts = service_error_parts(exception)
+    if parts is not None:
+        operation, code = parts
+        described["operation"] = operation
         described["cognito_error"] = code
         if code == MISCONFIGURATION:
             described["detail"] = (
