@@ -52,9 +52,13 @@ ADMIN_ACTIONS_BY_FLOW: Final[dict[SignUpFlow, tuple[str, ...]]] = {
 }
 
 
-def auth_method_paths(sign_up_flow: SignUpFlow = SignUpFlow.ADMIN_CREATE) -> tuple[str, ...]:
+def auth_method_paths(
+    sign_up_flow: SignUpFlow = SignUpFlow.ADMIN_CREATE, features: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
     """Stage method paths of a flow's auth routes, as ``MethodSetting`` keys them."""
-    return tuple(f"{route.resource}/{route.method}" for route in routes_for(sign_up_flow.value))
+    return tuple(
+        f"{route.resource}/{route.method}" for route in routes_for(sign_up_flow.value, features)
+    )
 
 
 def client_secret_of(client: cognito.UserPoolClient) -> str:
@@ -80,6 +84,7 @@ def build_auth_function(
     cors: CorsPolicy | None = None,
     reserved_concurrency: int | None = None,
     step_up_seconds: int | None = None,
+    features: frozenset[str] = frozenset(),
 ) -> lambda_.Function:
     """Create the auth function (ids ``AuthFunction``, its role and log group).
 
@@ -130,6 +135,8 @@ def build_auth_function(
             "TOKEN_HEADER": token_header,
             "TOTP_ISSUER": totp_issuer,
             **({"MFA_STEP_UP_SECONDS": str(step_up_seconds)} if step_up_seconds else {}),
+            # Which optional routes exist (choice-based sign-in, passkeys).
+            **({"AUTH_FEATURES": ",".join(sorted(features))} if features else {}),
             **(cors.function_environment() if cors is not None else {}),
         },
         log_group=log_group,
@@ -157,6 +164,7 @@ def add_auth_routes(
     function: lambda_.IFunction,
     guard: RouteGuard,
     sign_up_flow: SignUpFlow = SignUpFlow.ADMIN_CREATE,
+    features: frozenset[str] = frozenset(),
 ) -> dict[str, apigateway.Method]:
     """Add every auth route the contract declares for the flow, with its models.
 
@@ -178,7 +186,7 @@ def add_auth_routes(
     integration = apigateway.LambdaIntegration(function, allow_test_invoke=False)
     models = _Models(scope, api)
     methods: dict[str, apigateway.Method] = {}
-    for route in routes_for(sign_up_flow.value):
+    for route in routes_for(sign_up_flow.value, features):
         method = _resource(api, route.path).add_method(
             route.method,
             integration,
@@ -187,7 +195,16 @@ def add_auth_routes(
             # work during sign-in with only a session.
             authorization_type=apigateway.AuthorizationType.NONE,
             request_validator=validator,
-            request_models={JSON: models.get(f"{route.name}RequestModel", route.request)},
+            # GET and DELETE routes take no body: their input is the path.
+            request_models=(
+                {JSON: models.get(f"{route.name}RequestModel", route.request)}
+                if route.has_body
+                else None
+            ),
+            request_parameters={
+                f"method.request.path.{name}": True for name in route.path_parameters
+            }
+            or None,
             method_responses=_method_responses(route, models),
         )
         _acknowledge_public_auth_route(method, takes_access_token=route.takes_access_token)

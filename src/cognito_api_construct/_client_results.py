@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "Challenge",
     "CodeDelivery",
+    "Passkey",
     "SignUpResult",
     "Tokens",
     "TotpSetup",
@@ -31,11 +33,27 @@ class Tokens:
 
 @dataclass(frozen=True)
 class Challenge:
-    """A step Cognito asks for before it issues tokens (e.g. ``NEW_PASSWORD_REQUIRED``)."""
+    """A step Cognito asks for before it issues tokens (e.g. ``NEW_PASSWORD_REQUIRED``).
+
+    ``parameters`` are Cognito's (strings), plus what the API reads for you:
+    ``available_challenges`` (a list, for ``SELECT_CHALLENGE``), ``delivery`` (where an
+    OTP code went) and ``credential_request_options`` (a passkey's, an object).
+    """
 
     name: str
     session: str = field(repr=False)
-    parameters: Mapping[str, str]
+    parameters: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Passkey:
+    """One of the signed-in user's passkeys (``list_passkeys``)."""
+
+    credential_id: str
+    friendly_name: str | None
+    relying_party_id: str
+    authenticator_attachment: str | None
+    created_at: str
 
 
 @dataclass(frozen=True)

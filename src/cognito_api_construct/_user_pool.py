@@ -18,11 +18,15 @@ def build_user_pool(
     scope: Construct,
     settings: PoolSettings,
     sign_up_flow: SignUpFlow = SignUpFlow.ADMIN_CREATE,
+    relying_party_id: str | None = None,
 ) -> cognito.UserPool:
-    """Create the user pool (construct id ``UserPool``) with hardened defaults."""
+    """Create the user pool (construct id ``UserPool``) with hardened defaults.
+
+    ``relying_party_id`` is the passkeys' (``passkey_relying_party_id``, else the custom
+    domain's name), when passkeys are a first factor.
+    """
     self_service = sign_up_flow is SignUpFlow.SELF_SERVICE
-    second_factor = settings.resolved_second_factor
-    sms = bool(second_factor is not None and second_factor.sms)
+    sms = settings.uses_sms
     effective_plan = settings.resolved_feature_plan
     pool = cognito.UserPool(
         scope,
@@ -54,6 +58,9 @@ def build_user_pool(
         feature_plan=effective_plan,
         removal_policy=settings.resolved_removal_policy,
         deletion_protection=settings.resolved_deletion_protection,
+        sign_in_policy=settings.sign_in_policy,
+        passkey_relying_party_id=relying_party_id if "PASSKEY" in settings.first_factors else None,
+        passkey_user_verification=settings.passkey_user_verification,
     )
     if effective_plan != cognito.FeaturePlan.PLUS:
         Validations.of(pool).acknowledge(
@@ -99,8 +106,13 @@ def build_user_pool_client(
     access_token_validity: Duration,
     id_token_validity: Duration,
     refresh_token_validity: Duration,
+    choice_based: bool = False,
 ) -> cognito.UserPoolClient:
-    """Create the one app client (construct id ``UserPoolClient``) the auth routes use."""
+    """Create the one app client (construct id ``UserPoolClient``) the auth routes use.
+
+    ``choice_based`` adds ``ALLOW_USER_AUTH`` (sign-in with a first factor other than the
+    password: ``/auth/start``).
+    """
     return cognito.UserPoolClient(
         scope,
         "UserPoolClient",
@@ -112,8 +124,8 @@ def build_user_pool_client(
         # What a user may change on their own account: the standard attributes but the
         # verified flags, which only Cognito (a code) or an administrator may set.
         write_attributes=WRITABLE_ATTRIBUTES,
-        # USER_PASSWORD_AUTH only; refresh is always allowed by Cognito.
-        auth_flows=cognito.AuthFlow(user_password=True),
+        # USER_PASSWORD_AUTH (and USER_AUTH for passwordless); refresh is always allowed.
+        auth_flows=cognito.AuthFlow(user_password=True, user=choice_based or None),
         # aws-cdk-lib turns the OAuth implicit and code flows on by default: this API
         # signs in with USER_PASSWORD_AUTH and has no hosted UI, so OAuth stays off.
         disable_o_auth=True,

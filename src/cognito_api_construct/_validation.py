@@ -340,6 +340,7 @@ def check_props(
         refuse_pool_props_with_existing_pool(pool.given(), problems)
     else:
         check_mfa(pool, problems)
+        check_passwordless(pool, domain, problems)
     access, id_token, refresh = token_validities
     access = access or Duration.minutes(DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES)
     id_token = id_token or Duration.minutes(DEFAULT_ID_TOKEN_VALIDITY_MINUTES)
@@ -373,6 +374,43 @@ def check_step_up_window(window: Duration | None, problems: Problems) -> int:
         )
         return DEFAULT_STEP_UP_SECONDS
     return int(window.to_seconds())
+
+
+def check_passwordless(pool: PoolSettings, domain: CustomDomain | None, problems: Problems) -> None:
+    """Refuse first factors the pool cannot offer as configured."""
+    factors = pool.first_factors
+    if pool.sign_in_policy is not None and "PASSWORD" not in factors:
+        problems.add(
+            "sign_in_policy.allowed_first_auth_factors.password",
+            False,
+            "the password cannot be turned off (Cognito keeps it as a first factor)",
+            "Pass password=True next to the other factors.",
+        )
+    others = sorted(factors - {"PASSWORD"})
+    plan = pool.resolved_feature_plan
+    if others and plan == cognito.FeaturePlan.LITE:
+        problems.add(
+            "sign_in_policy",
+            ", ".join(others),
+            f"passwordless first factors are not available on the {plan} feature plan",
+            "Pass feature_plan=cognito.FeaturePlan.ESSENTIALS (or PLUS).",
+        )
+    passkeys = "PASSKEY" in factors
+    if passkeys and pool.passkey_relying_party_id is None and domain is None:
+        problems.add(
+            "passkey_relying_party_id",
+            None,
+            "passkeys need a relying party: the domain of the web app that creates them",
+            "Pass passkey_relying_party_id='example.com' (your web app's domain), or domain=.",
+        )
+    for name in ("passkey_relying_party_id", "passkey_user_verification"):
+        if getattr(pool, name) is not None and not passkeys:
+            problems.add(
+                name,
+                str(getattr(pool, name)),
+                "it has no effect unless passkeys are a first factor",
+                "Add passkey=True to sign_in_policy's allowed_first_auth_factors, or drop it.",
+            )
 
 
 def check_reserved_concurrency(reserved: int | None, problems: Problems) -> None:

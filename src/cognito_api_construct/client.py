@@ -42,9 +42,11 @@ from typing import Any
 
 from ._client_errors import CognitoApiError, api_error, decode
 from ._client_http import check_base_url, no_redirect_opener, redirect_error, under_base
+from ._client_passwordless import PasswordlessMixin
 from ._client_results import (
     Challenge,
     CodeDelivery,
+    Passkey,
     SignUpResult,
     Tokens,
     TotpSetup,
@@ -57,6 +59,7 @@ __all__ = [
     "CodeDelivery",
     "CognitoApiClient",
     "CognitoApiError",
+    "Passkey",
     "SignUpResult",
     "Tokens",
     "TotpSetup",
@@ -67,7 +70,7 @@ __all__ = [
 _AUTH_ROUTES = {declared.resource: declared for declared in ROUTES}
 
 
-class CognitoApiClient:
+class CognitoApiClient(PasswordlessMixin):
     """Calls the auth routes and the protected routes of one deployed (or local) API.
 
     Args:

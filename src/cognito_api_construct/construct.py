@@ -81,6 +81,16 @@ class CognitoApi(Construct):
         deletion_protection: Cognito's own guard against deleting the pool. Defaults to
             true when the removal policy is ``RETAIN``, false otherwise (so ``DESTROY``
             really destroys).
+        sign_in_policy: The first factors users may sign in with
+            (``allowed_first_auth_factors``: password, email_otp, sms_otp, passkey). Any
+            factor but the password adds ``POST /auth/start`` (choice-based sign-in) and
+            needs the ESSENTIALS or PLUS feature plan; passkeys add the ``/passkeys``
+            routes. The password cannot be turned off. Defaults to the password only.
+        passkey_relying_party_id: The passkeys' relying party: the domain of the web app
+            that creates and uses them (e.g. ``"example.com"``). Defaults to ``domain``'s
+            name; needed when passkeys are a first factor.
+        passkey_user_verification: Whether authenticators must verify the user (PIN,
+            biometrics). Defaults to Cognito's, ``PREFERRED``.
         access_token_validity: Access token lifetime, 5 minutes to 1 day. Defaults to
             60 minutes (sign-out does not revoke it at the gateway: keep it short).
         id_token_validity: ID token lifetime, 5 minutes to 1 day. Defaults to 60 minutes.
@@ -179,6 +189,9 @@ class CognitoApi(Construct):
         feature_plan: cognito.FeaturePlan | None = None,
         removal_policy: RemovalPolicy | None = None,
         deletion_protection: bool | None = None,
+        sign_in_policy: cognito.SignInPolicy | None = None,
+        passkey_relying_party_id: str | None = None,
+        passkey_user_verification: cognito.PasskeyUserVerification | None = None,
         access_token_validity: Duration | None = None,
         id_token_validity: Duration | None = None,
         refresh_token_validity: Duration | None = None,
@@ -210,7 +223,11 @@ class CognitoApi(Construct):
             feature_plan=feature_plan,
             removal_policy=removal_policy,
             deletion_protection=deletion_protection,
+            sign_in_policy=sign_in_policy,
+            passkey_relying_party_id=passkey_relying_party_id,
+            passkey_user_verification=passkey_user_verification,
         )
+        features = pool.auth_features
         # Everything is checked, and every problem reported at once, before the first
         # resource is built.
         checked = check_props(
@@ -242,7 +259,15 @@ class CognitoApi(Construct):
 
         #: The user pool: the one given, or the one this construct created.
         self.user_pool: cognito.IUserPool = (
-            user_pool if user_pool is not None else build_user_pool(self, pool, sign_up_flow)
+            user_pool
+            if user_pool is not None
+            else build_user_pool(
+                self,
+                pool,
+                sign_up_flow,
+                relying_party_id=passkey_relying_party_id
+                or (domain.domain_name if domain is not None else None),
+            )
         )
         self._stage_throttle = checked.stage_throttle
         #: The one app client the auth routes sign in with.
@@ -252,6 +277,7 @@ class CognitoApi(Construct):
             access_token_validity=checked.access_token_validity,
             id_token_validity=checked.id_token_validity,
             refresh_token_validity=checked.refresh_token_validity,
+            choice_based=bool(features),
         )
         #: The REST API; add routes with add_protected_route / add_public_route.
         self.rest_api: apigateway.RestApi = build_rest_api(
@@ -260,7 +286,9 @@ class CognitoApi(Construct):
             cloud_watch_role=cloud_watch_role,
             cors=self._cors,
             stage_throttle=checked.stage_throttle,
-            method_throttles=dict.fromkeys(auth_method_paths(sign_up_flow), checked.throttle),
+            method_throttles=dict.fromkeys(
+                auth_method_paths(sign_up_flow, features), checked.throttle
+            ),
             log_removal_policy=log_removal,
         )
         self._guard = RouteGuard(self.rest_api, self.node.path)
@@ -277,10 +305,11 @@ class CognitoApi(Construct):
             cors=self._cors,
             reserved_concurrency=auth_reserved_concurrency,
             step_up_seconds=checked.step_up_seconds,
+            features=features,
         )
         #: The auth methods by route path ("signup", "auth", "password/forgot"...).
         self.auth_methods: dict[str, apigateway.Method] = add_auth_routes(
-            self, self.rest_api, self.auth_function, self._guard, sign_up_flow
+            self, self.rest_api, self.auth_function, self._guard, sign_up_flow, features
         )
         #: The custom domain, when ``domain`` was given.
         self.custom_domain: apigateway.DomainName | None = (
@@ -296,7 +325,7 @@ class CognitoApi(Construct):
             self.user_pool,
             choice=checked.web_acl,
             origins=origins if self._cors is not None and self._cors.needs_origin_check else (),
-            auth_paths=[route.path for route in routes_for(sign_up_flow.value)],
+            auth_paths=[route.path for route in routes_for(sign_up_flow.value, features)],
         )
         #: The web ACL refusing other origins, when ``cors`` allows several.
         self.origin_check: wafv2.CfnWebACL | None = (

@@ -142,6 +142,9 @@ class PoolSettings:
     feature_plan: cognito.FeaturePlan | None = None
     removal_policy: RemovalPolicy | None = None
     deletion_protection: bool | None = None
+    sign_in_policy: cognito.SignInPolicy | None = None
+    passkey_relying_party_id: str | None = None
+    passkey_user_verification: cognito.PasskeyUserVerification | None = None
 
     def given(self) -> dict[str, object]:
         """Every prop by name, ``None`` where the caller left it out."""
@@ -188,6 +191,36 @@ class PoolSettings:
         return (
             DEFAULT_MFA_SECOND_FACTOR if self.mfa_second_factor is None else self.mfa_second_factor
         )
+
+    @property
+    def first_factors(self) -> frozenset[str]:
+        """The first factors ``sign_in_policy`` allows: PASSWORD, EMAIL_OTP, SMS_OTP, PASSKEY."""
+        factors = self.sign_in_policy.allowed_first_auth_factors if self.sign_in_policy else None
+        if factors is None:
+            return frozenset({"PASSWORD"})
+        named = {
+            "PASSWORD": factors.password,
+            "EMAIL_OTP": factors.email_otp,
+            "SMS_OTP": factors.sms_otp,
+            "PASSKEY": factors.passkey,
+        }
+        return frozenset(name for name, on in named.items() if on)
+
+    @property
+    def auth_features(self) -> frozenset[str]:
+        """The optional routes the factors need (the contract's ``USER_AUTH``, ``PASSKEYS``)."""
+        features = set()
+        if self.first_factors - {"PASSWORD"}:
+            features.add("USER_AUTH")
+        if "PASSKEY" in self.first_factors:
+            features.add("PASSKEYS")
+        return frozenset(features)
+
+    @property
+    def uses_sms(self) -> bool:
+        """Whether Cognito sends SMS: an SMS second factor, or SMS sign-in codes."""
+        factor = self.resolved_second_factor
+        return bool(factor is not None and factor.sms) or "SMS_OTP" in self.first_factors
 
     @property
     def resolved_feature_plan(self) -> cognito.FeaturePlan:

@@ -21,7 +21,12 @@ def test_every_declared_route_has_a_client_method(monkeypatch: pytest.MonkeyPatc
         sent.append((method, path))
         if path == "/mfa/setup":
             return {"secret_code": "S", "otpauth_uri": "otpauth://totp/x", "session": "s" * 40}
-        if path in ("/auth", "/challenge", "/refresh"):
+        if path == "/passkeys/register":
+            return {"credential_creation_options": {}}
+        if path == "/passkeys/abc":
+            path = "/passkeys/{credential_id}"
+            sent[-1] = (method, path)
+        if path in ("/auth", "/auth/start", "/challenge", "/refresh"):
             return {"id_token": "i", "access_token": "a", "refresh_token": "r",
                     "expires_in": 1, "token_type": "Bearer"}  # fmt: skip
         if path == "/signup":
@@ -48,6 +53,12 @@ def test_every_declared_route_has_a_client_method(monkeypatch: pytest.MonkeyPatc
     client.tokens = TOKENS
     client.sign_out()
     client._post("/login", {"username": "ada", "password": "pw"})
+    client.tokens = TOKENS
+    client.start_sign_in("ada", "EMAIL_OTP")
+    client.start_passkey_registration()
+    client.complete_passkey_registration({"id": "abc", "type": "public-key"})
+    client.list_passkeys()
+    client.delete_passkey("abc")
 
     # then it sent to every declared route, each with its declared method
     assert set(sent) == {(declared.method, declared.resource) for declared in ROUTES}

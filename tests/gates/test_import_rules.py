@@ -22,6 +22,7 @@ NOT_CONSTRUCT = {
     "_client_errors",
     "_client_results",
     "_client_http",
+    "_client_passwordless",
 }
 
 

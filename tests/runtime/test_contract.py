@@ -67,9 +67,14 @@ def test_every_route_can_answer_the_common_errors_and_its_error_schema_lists_the
 def test_reserved_segments_cover_every_route_of_every_flow():
     # given / when / then
     assert {
-        "signup", "auth", "login", "challenge", "refresh", "signout", "password", "mfa"
+        "signup", "auth", "login", "challenge", "refresh", "signout", "password", "mfa",
+        "passkeys",
     } == RESERVED_SEGMENTS  # fmt: skip
-    assert set(ADMIN_CREATE_ROUTES) >= ACCESS_TOKEN_ROUTES
+    every_path = {declared.path for declared in ROUTES}
+    assert every_path >= ACCESS_TOKEN_ROUTES
+    assert {p for p in ACCESS_TOKEN_ROUTES if not p.startswith("passkeys")} <= set(
+        ADMIN_CREATE_ROUTES
+    )
 
 
 @pytest.mark.parametrize(

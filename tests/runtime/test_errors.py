@@ -180,6 +180,7 @@ def test_error_classes_have_unique_codes_statuses_and_error_names():
     assert codes == {
         "InvalidRequestBody": 400, "CredentialsInQueryString": 400, "InvalidPassword": 400,
         "InvalidParameter": 400, "CodeMismatch": 400, "ExpiredCode": 400,
+        "InvalidCredential": 400,
         "NotAuthorized": 401, "InvalidSession": 401, "MissingToken": 401,
         "InvalidToken": 401, "InvalidRefreshToken": 401, "UserNotConfirmed": 403,
         "RequestRejected": 403, "RecentSignInRequired": 403,

@@ -63,6 +63,13 @@ _POOL_PROPERTIES = (
     "UserPoolTier",
     "LambdaConfig",
 )
+# Pool properties CloudFormation sets with SetUserPoolMfaConfig: (argument, its member).
+_SIGN_IN_SETTINGS = {
+    "WebAuthnRelyingPartyID": ("WebAuthnConfiguration", "RelyingPartyId"),
+    "WebAuthnUserVerification": ("WebAuthnConfiguration", "UserVerification"),
+    "EmailAuthenticationMessage": ("EmailMfaConfiguration", "Message"),
+    "EmailAuthenticationSubject": ("EmailMfaConfiguration", "Subject"),
+}
 _CLIENT_PROPERTIES = (
     "GenerateSecret",
     "RefreshTokenValidity",
@@ -244,6 +251,7 @@ class EmbeddedServices:
             try:
                 pool = cognito.create_user_pool(**arguments)["UserPool"]
                 _configure_mfa(cognito, pool["Id"], properties)
+                _configure_sign_in(cognito, pool["Id"], properties, logical_id)
             except (BotoCoreError, ClientError) as error:
                 raise ServicesError(f"User pool {logical_id}: moto refused it: {error}") from error
             pool_id, arn = pool["Id"], pool["Arn"]
@@ -362,6 +370,25 @@ def _configure_mfa(cognito: Any, pool_id: str, properties: Mapping[str, Any]) ->
         SoftwareTokenMfaConfiguration={"Enabled": True},
         MfaConfiguration=mfa,
     )
+
+
+def _configure_sign_in(
+    cognito: Any, pool_id: str, properties: Mapping[str, Any], owner: str
+) -> None:
+    """The passkeys' relying party and user verification, and the sign-in email's template.
+
+    CloudFormation names them on the pool (``WebAuthnRelyingPartyID``,
+    ``WebAuthnUserVerification``, ``EmailAuthenticationMessage``,
+    ``EmailAuthenticationSubject``); the API in SetUserPoolMfaConfig, which the Cognito
+    front keeps (moto drops them). Without a relying party the front uses ``localhost``.
+    """
+    literal = _literal(properties, tuple(_SIGN_IN_SETTINGS), owner)
+    arguments: dict[str, dict[str, Any]] = {}
+    for name, value in literal.items():
+        group, key = _SIGN_IN_SETTINGS[name]
+        arguments.setdefault(group, {})[key] = value
+    if arguments:
+        cognito.set_user_pool_mfa_config(UserPoolId=pool_id, **arguments)
 
 
 def _initial_secret_value(properties: Mapping[str, Any]) -> str:

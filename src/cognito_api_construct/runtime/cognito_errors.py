@@ -25,12 +25,14 @@ from .errors import (
     CodeMismatchError,
     ExpiredCodeError,
     InternalError,
+    InvalidCredentialError,
     InvalidParameterError,
     InvalidPasswordError,
     InvalidRefreshTokenError,
     InvalidSessionError,
     InvalidTokenError,
     NotAuthorizedError,
+    NotFoundError,
     PasswordResetRequiredError,
     RequestRejectedError,
     ServiceUnavailableError,
@@ -70,6 +72,16 @@ _BY_CODE: dict[str, type[ApiError]] = {
     # AWS's common throttling code, which any service endpoint may answer.
     "ThrottlingException": TooManyRequestsError,
     "TooManyFailedAttemptsException": TooManyRequestsError,
+    # A passkey that does not verify: its challenge is unknown or used, or it was made
+    # for another origin, relying party or client, or with an unsupported algorithm.
+    "WebAuthnChallengeNotFoundException": InvalidCredentialError,
+    "WebAuthnClientMismatchException": InvalidCredentialError,
+    "WebAuthnCredentialNotSupportedException": InvalidCredentialError,
+    "WebAuthnOriginNotAllowedException": InvalidCredentialError,
+    "WebAuthnRelyingPartyMismatchException": InvalidCredentialError,
+    # Passkeys are not set up on the pool, or the user has the most they may have.
+    "WebAuthnNotEnabledException": InvalidParameterError,
+    "WebAuthnConfigurationMissingException": InvalidParameterError,
 }
 
 # Where an operation gives a code another meaning.
@@ -81,6 +93,8 @@ _BY_OPERATION: dict[tuple[str, str], type[ApiError]] = {
     # client); an existing pool's client may not.
     ("ConfirmForgotPassword", "UserNotFoundException"): CodeMismatchError,
     ("ConfirmSignUp", "UserNotFoundException"): CodeMismatchError,
+    # No passkey of this user has that id.
+    ("DeleteWebAuthnCredential", "ResourceNotFoundException"): NotFoundError,
 }
 
 #: Cognito answers ResourceNotFoundException when the user pool or the app client does
@@ -113,7 +127,7 @@ def from_cognito(
         refused = _refused_credential(operation, code, error, credential)
         if refused is not None:
             return refused()
-        if code == MISCONFIGURATION:
+        if code == MISCONFIGURATION and (operation, code) not in _BY_OPERATION:
             return InternalError(request_id)
         mapped = _BY_OPERATION.get((operation, code)) or _BY_CODE.get(code)
         return mapped() if mapped else InternalError(request_id)

@@ -72,6 +72,15 @@ class CodeMismatchError(BadRequestError):
     default_message = "The code is incorrect."
 
 
+class InvalidCredentialError(BadRequestError):
+    """A passkey the browser created or used could not be verified."""
+
+    code = "InvalidCredential"
+    default_message = (
+        "The passkey could not be verified (origin, relying party or challenge): start again."
+    )
+
+
 class ExpiredCodeError(BadRequestError):
     """A verification code has expired."""
 

@@ -36,6 +36,7 @@ class Request:
         body: The body as API Gateway passed it, or None.
         is_base64: Whether ``body`` is base64-encoded.
         request_id: API Gateway's request id, or an empty string.
+        path_parameters: The resource path's ``{parameters}``, by name.
     """
 
     resource: str
@@ -45,6 +46,7 @@ class Request:
     body: str | None = None
     is_base64: bool = False
     request_id: str = ""
+    path_parameters: dict[str, str] = field(default_factory=dict)
 
 
 def parse_request(event: dict[str, Any]) -> Request:
@@ -76,6 +78,11 @@ def parse_request(event: dict[str, Any]) -> Request:
         body=body if isinstance(body, str) else None,
         is_base64=bool(event.get("isBase64Encoded")),
         request_id=str(context.get("requestId") or ""),
+        path_parameters={
+            str(name): str(value)
+            for name, value in (event.get("pathParameters") or {}).items()
+            if value is not None
+        },
     )
 
 

@@ -16,6 +16,8 @@ Environment:
     CORS_ALLOW_ORIGINS, CORS_ALLOW_CREDENTIALS, CORS_EXPOSE_HEADERS: The ``cors`` prop,
         turned into the CORS headers of every answer (see :mod:`.cors`).
     SIGN_UP_FLOW: ``ADMIN_CREATE`` (the default) or ``SELF_SERVICE``: which routes exist.
+    AUTH_FEATURES: Comma-separated optional features whose routes exist: ``USER_AUTH``
+        (``/auth/start``: choice-based sign-in), ``PASSKEYS`` (``/passkeys...``).
     TOKEN_HEADER: The header the access token arrives in (``/signout``,
         ``/password/change``, the signed-in ``/mfa`` routes). Defaults to
         ``Authorization``.
@@ -138,7 +140,9 @@ class _Dispatch:
         if request.method not in methods:
             raise MethodNotAllowedError(allowed=tuple(methods))
         route, function = methods[request.method]
-        body = json_body(request)
+        # A GET or DELETE route's input is its path (API Gateway decoded it): validated
+        # with the same schema a body would be.
+        body = json_body(request) if route.has_body else dict(request.path_parameters)
         try:
             validate(body, route.request)
         except SchemaValidationError as invalid:
@@ -156,16 +160,19 @@ _ROUTE_TABLES: dict[str, dict[str, dict[str, tuple[Route, RouteFunction]]]] = {}
 
 def _routes() -> dict[str, dict[str, tuple[Route, RouteFunction]]]:
     flow = os.environ.get("SIGN_UP_FLOW", "").strip().upper() or "ADMIN_CREATE"
-    if flow not in _ROUTE_TABLES:
+    raw = os.environ.get("AUTH_FEATURES", "")
+    features = frozenset(f.strip().upper() for f in raw.split(",") if f.strip())
+    key = f"{flow}:{','.join(sorted(features))}"
+    if key not in _ROUTE_TABLES:
         try:
-            declared = routes_for(flow)
+            declared = routes_for(flow, features)
         except KeyError:
             raise MissingSettingError("SIGN_UP_FLOW must be ADMIN_CREATE or SELF_SERVICE") from None
         table: dict[str, dict[str, tuple[Route, RouteFunction]]] = {}
         for route in declared:
             table.setdefault(route.resource, {})[route.method] = (route, function_of(route))
-        _ROUTE_TABLES[flow] = table
-    return _ROUTE_TABLES[flow]
+        _ROUTE_TABLES[key] = table
+    return _ROUTE_TABLES[key]
 
 
 def function_of(route: Route) -> RouteFunction:

@@ -246,6 +246,11 @@ def challenge_responses(value: dict[str, Any] | str) -> dict[str, str]:
     return cast("dict[str, str]", value)
 
 
+def tokens_or_challenge(response: Mapping[str, Any]) -> Payload:
+    """The answer of a sign-in step: the tokens, or the next challenge."""
+    return _tokens_or_challenge(response)
+
+
 def _tokens_or_challenge(response: Mapping[str, Any]) -> Payload:
     result = response.get("AuthenticationResult")
     if result:
@@ -260,6 +265,38 @@ def _tokens_or_challenge(response: Mapping[str, Any]) -> Payload:
         return {
             "challenge_name": response["ChallengeName"],
             "session": response.get("Session"),
-            "challenge_parameters": response.get("ChallengeParameters") or {},
+            "challenge_parameters": challenge_parameters(response),
         }
     raise UnexpectedCognitoResponseError("neither AuthenticationResult nor ChallengeName")
+
+
+def challenge_parameters(response: Mapping[str, Any]) -> Payload:
+    """Cognito's challenge parameters, plus what a client would otherwise decode itself.
+
+    - ``available_challenges``: the choices of ``SELECT_CHALLENGE`` (Cognito's
+      ``AvailableChallenges``), a list;
+    - ``delivery``: where an ``EMAIL_OTP`` or ``SMS_OTP`` code went,
+      ``{"destination" (masked), "medium"}``;
+    - ``credential_request_options``: a ``WEB_AUTHN`` challenge's options as an object,
+      the form ``PublicKeyCredential.parseRequestOptionsFromJSON`` takes (Cognito sends
+      them JSON-encoded in ``CREDENTIAL_REQUEST_OPTIONS``).
+    """
+    parameters: Payload = dict(response.get("ChallengeParameters") or {})
+    available = response.get("AvailableChallenges")
+    if isinstance(available, list):
+        parameters["available_challenges"] = [str(name) for name in available]
+    destination = parameters.get("CODE_DELIVERY_DESTINATION")
+    if destination is not None:
+        parameters["delivery"] = {
+            "destination": str(destination),
+            "medium": str(parameters.get("CODE_DELIVERY_DELIVERY_MEDIUM", "")),
+        }
+    options = parameters.get("CREDENTIAL_REQUEST_OPTIONS")
+    if isinstance(options, str):
+        try:
+            decoded = json.loads(options)
+        except ValueError:
+            decoded = None
+        if isinstance(decoded, dict):
+            parameters["credential_request_options"] = decoded
+    return parameters

@@ -127,7 +127,20 @@ _TOKENS_REQUIRED: Final = ("id_token", "access_token", "refresh_token", "expires
 _CHALLENGE_PROPERTIES: Final[dict[str, Schema]] = {
     "challenge_name": _STRING,
     "session": _STRING,
-    "challenge_parameters": {"type": "object", "additionalProperties": _STRING},
+    # Cognito's parameters as strings, plus what the API reads for you: the choices of
+    # SELECT_CHALLENGE, where an OTP code went, a passkey's request options.
+    "challenge_parameters": {
+        "type": "object",
+        "properties": {
+            "available_challenges": {"type": "array", "items": _STRING},
+            "delivery": {
+                "type": "object",
+                "properties": {"destination": _STRING, "medium": _STRING},
+            },
+            "credential_request_options": {"type": "object"},
+        },
+        "additionalProperties": _STRING,
+    },
 }
 _CHALLENGE_REQUIRED: Final = ("challenge_name", "session", "challenge_parameters")
 
@@ -177,6 +190,34 @@ TOTP_SETUP: Final = answer(
         "session": _STRING,
     },
     ["secret_code", "otpauth_uri"],
+)
+#: A browser's ``PublicKeyCredential.toJSON()``: Cognito and the WebAuthn library read it.
+WEBAUTHN_CREDENTIAL: Final[Schema] = {"type": "object", "maxProperties": 16}
+PASSKEY_CREATION_OPTIONS: Final = answer(
+    "PasskeyCreationOptions",
+    # For PublicKeyCredential.parseCreationOptionsFromJSON (rp, user, challenge, ...).
+    {"credential_creation_options": {"type": "object"}},
+    ["credential_creation_options"],
+)
+PASSKEYS: Final = answer(
+    "Passkeys",
+    {
+        "passkeys": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["credential_id", "relying_party_id", "created_at"],
+                "properties": {
+                    "credential_id": _STRING,
+                    "friendly_name": {"type": ["string", "null"]},
+                    "relying_party_id": _STRING,
+                    "authenticator_attachment": {"type": ["string", "null"]},
+                    "created_at": _STRING,
+                },
+            },
+        }
+    },
+    ["passkeys"],
 )
 TOTP_VERIFICATION: Final = answer(
     "TotpVerification",

@@ -315,3 +315,63 @@ def shared_shape(event: Event, pool: Pool, username: str, client_id: str | None)
         "awsSdkVersion": "aws-sdk-unknown-unknown",
         "clientId": client_id or "CLIENT_ID_NOT_APPLICABLE",
     }
+
+
+# Choice-based sign-in (USER_AUTH) and passkeys.
+
+#: Every first factor a pool may allow.
+ALL_FACTORS = ("PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
+
+
+def choice_pool(
+    make_pool: Callable[..., Pool],
+    factors: tuple[str, ...] = ALL_FACTORS,
+    *,
+    webauthn: Mapping[str, str] | None = None,
+    **settings: Any,
+) -> Pool:
+    """A pool like the construct's allowing ``factors`` first, its client ALLOW_USER_AUTH.
+
+    ``webauthn`` is set with SetUserPoolMfaConfig, as the emulator sets the template's
+    WebAuthnRelyingPartyID and WebAuthnUserVerification.
+    """
+    pool_settings = {
+        "Policies": {
+            "PasswordPolicy": dict(POLICY),
+            "SignInPolicy": {"AllowedFirstAuthFactors": list(factors)},
+        },
+        "UserPoolTier": "ESSENTIALS",
+        **settings.pop("pool", {}),
+    }
+    client = {
+        "ExplicitAuthFlows": ["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        **settings.pop("client", {}),
+    }
+    pool = make_pool(pool=pool_settings, client=client, **settings)
+    if webauthn is not None:
+        call("SetUserPoolMfaConfig", UserPoolId=pool.id, WebAuthnConfiguration=dict(webauthn))
+    return pool
+
+
+def user_auth(pool: Pool, username: str, **parameters: str) -> dict[str, Any]:
+    """InitiateAuth USER_AUTH for ``username`` (SECRET_HASH added when the client has one)."""
+    return call(
+        "InitiateAuth", ClientId=pool.client_id, AuthFlow="USER_AUTH",
+        AuthParameters={"USERNAME": username, **pool.hash(username), **parameters},
+    )  # fmt: skip
+
+
+def user_auth_refusal(pool: Pool, username: str, **parameters: str) -> tuple[str, str]:
+    """The (code, message) an InitiateAuth USER_AUTH is refused with."""
+    with pytest.raises(Refused) as caught:
+        user_auth(pool, username, **parameters)
+    return caught.value.code, caught.value.message
+
+
+def with_phone(pool: Pool, username: str, phone: str = "+15555550123") -> None:
+    """Give a user a verified phone number (an admin call, to moto)."""
+    pool.admin.admin_update_user_attributes(
+        UserPoolId=pool.id, Username=username,
+        UserAttributes=[{"Name": "phone_number", "Value": phone},
+                        {"Name": "phone_number_verified", "Value": "true"}],
+    )  # fmt: skip

@@ -1,9 +1,10 @@
 """The Cognito front's dispatch: which calls it answers itself, and how the rest reach moto.
 
-The user-facing operations (sign-up, sign-in, challenges, passwords, TOTP, sign-out,
-the user's own account and attributes) and the admin calls whose rules moto lacks
-(AdminCreateUser, AdminSetUserPassword) are answered here (``signin``, ``accounts``,
-``attributes``), under
+The user-facing operations (sign-up, sign-in, choice-based sign-in, challenges,
+passwords, TOTP, passkeys, sign-out, the user's own account and attributes) and the
+admin calls whose rules moto lacks (AdminCreateUser, AdminSetUserPassword,
+Set/GetUserPoolMfaConfig) are answered here (``signin``, ``passwordless``,
+``webauthn_ops``, ``accounts``, ``attributes``, ``mfa_config``), under
 ``store.LOCK``. Every other Cognito call goes to moto, with its ``Username`` replaced by
 the stored one when the pool matches names case-insensitively (moto matches exactly).
 """
@@ -16,7 +17,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
-from . import accounts, attributes, refresh, signin
+from . import accounts, attributes, mfa_config, passwordless, refresh, signin, webauthn_ops
 from .errors import CognitoError
 from .store import LOCK, find_pool
 
@@ -30,8 +31,10 @@ Handler = Callable[[Mapping[str, Any]], dict[str, Any]]
 OWN: Final[dict[str, Handler]] = {
     **accounts.HANDLERS,
     **attributes.HANDLERS,
-    "InitiateAuth": signin.initiate_auth,
-    "RespondToAuthChallenge": signin.respond_to_auth_challenge,
+    **webauthn_ops.HANDLERS,
+    **mfa_config.HANDLERS,
+    "InitiateAuth": passwordless.initiate_auth,
+    "RespondToAuthChallenge": passwordless.respond_to_auth_challenge,
     "AssociateSoftwareToken": signin.associate_software_token,
     "VerifySoftwareToken": signin.verify_software_token,
     "SetUserMFAPreference": signin.set_user_mfa_preference,

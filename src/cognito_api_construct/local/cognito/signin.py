@@ -24,7 +24,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from moto.cognitoidp.models import CognitoIdpUser, UserStatus
@@ -37,14 +37,24 @@ from .store import App, attributes_of, find_client, status_of
 __all__ = [
     "associate_software_token",
     "check_secret_hash",
+    "event_attributes",
+    "give_back",
     "initiate_auth",
+    "issue_tokens",
+    "new_challenge",
+    "password_sign_in",
     "respond_to_auth_challenge",
     "set_user_mfa_preference",
+    "take_session",
     "verify_software_token",
 ]
 
 Body = Mapping[str, Any]
 Answer = dict[str, Any]
+#: The answer to one challenge: (app, user, session, ChallengeResponses, ClientMetadata).
+Handler = Callable[[App, CognitoIdpUser, Session, Body, Body], Answer]
+#: The answer to a challenge issued for an unknown user: (app, session, responses, metadata).
+Simulated = Callable[[App, Session, Body, Body], Answer]
 #: Sessions used once already, so a replay hears why it is refused.
 _USED: dict[str, float] = {}
 
@@ -95,13 +105,12 @@ def initiate_auth(body: Body) -> Answer:
             )
         username = str(parameters.get("USERNAME", ""))
         check_secret_hash(app, username, parameters.get("SECRET_HASH"))
-        return _password_sign_in(app, username, str(parameters.get("PASSWORD", "")), metadata)
+        return password_sign_in(app, username, str(parameters.get("PASSWORD", "")), metadata)
     raise CognitoError.invalid_parameter(f"Auth flow {flow!r} is not supported by the emulator")
 
 
-def _password_sign_in(
-    app: App, username: str, password: str, metadata: Mapping[str, str]
-) -> Answer:
+def password_sign_in(app: App, username: str, password: str, metadata: Mapping[str, str]) -> Answer:
+    """A sign-in with a password: triggers, lockout, status, then MFA or tokens."""
     pool = app.pool
     user = pool.find_user(username) or _migrate(app, username, password, metadata)
     if user is None:
@@ -118,7 +127,7 @@ def _password_sign_in(
     triggers.run(
         pool, "PreAuthentication", "PreAuthentication_Authentication",
         username=user.username, client_id=app.id,
-        request={"userAttributes": _event_attributes(user), "validationData": dict(metadata),
+        request={"userAttributes": event_attributes(user), "validationData": dict(metadata),
                  "userNotFound": False},
     )  # fmt: skip
     if not user.enabled:
@@ -139,7 +148,7 @@ def _password_sign_in(
                 "Temporary password has expired and must be reset by an administrator."
             )
         attributes = {k: v for k, v in attributes_of(user).items() if k != "sub"}
-        return _challenge(
+        return new_challenge(
             app, user, "NEW_PASSWORD_REQUIRED",
             {"USER_ID_FOR_SRP": user.username, "requiredAttributes": "[]",
              "userAttributes": json.dumps(attributes)},
@@ -190,17 +199,19 @@ def create_migrated_user(
     return user
 
 
-def _event_attributes(user: CognitoIdpUser) -> dict[str, str]:
+def event_attributes(user: CognitoIdpUser) -> dict[str, str]:
+    """The ``userAttributes`` of a trigger's event, the user's status among them."""
     return {**attributes_of(user), "cognito:user_status": status_of(user)}
 
 
-def _challenge(
+def new_challenge(
     app: App,
     user: CognitoIdpUser,
     name: str,
     parameters: Mapping[str, str],
     data: dict[str, Any] | None = None,
 ) -> Answer:
+    """Issue a challenge: a new session for it, and the answer that names it."""
     session = STATE.new_session(
         pool_id=app.pool.id,
         client_id=app.id,
@@ -222,22 +233,23 @@ def _second_factor_or_tokens(
         phone = attributes_of(user).get("phone_number")
         has_sms = bool(user.sms_mfa_enabled and pool.sms_mfa_enabled and phone)
         if has_totp and has_sms and not user.preferred_mfa_setting:
-            return _challenge(
+            return new_challenge(
                 app, user, "SELECT_MFA_TYPE",
                 {"MFAS_CAN_SELECT": json.dumps(["SMS_MFA", "SOFTWARE_TOKEN_MFA"])},
             )  # fmt: skip
         if has_totp and (not has_sms or user.preferred_mfa_setting == "SOFTWARE_TOKEN_MFA"):
-            return _challenge(app, user, "SOFTWARE_TOKEN_MFA", {"USER_ID_FOR_SRP": user.username})
+            totp = {"USER_ID_FOR_SRP": user.username}
+            return new_challenge(app, user, "SOFTWARE_TOKEN_MFA", totp)
         if has_sms:
             return _sms_challenge(app, user)
         if pool.mfa == "ON":
             factors = (("SMS_MFA", pool.sms_mfa_enabled), ("SOFTWARE_TOKEN_MFA", pool.totp_enabled))
             can_set_up = [name for name, on in factors if on]
-            return _challenge(
+            return new_challenge(
                 app, user, "MFA_SETUP", {"MFAS_CAN_SETUP": json.dumps(can_set_up)},
                 {"token_source": "TokenGeneration_Authentication"},
             )  # fmt: skip
-    return _tokens(app, user, source, metadata)
+    return issue_tokens(app, user, source, metadata)
 
 
 def _sms_challenge(app: App, user: CognitoIdpUser) -> Answer:
@@ -247,29 +259,28 @@ def _sms_challenge(app: App, user: CognitoIdpUser) -> Answer:
         app.pool, username=user.username, attributes=attributes, attribute="phone_number",
         source="CustomMessage_Authentication", code=code, client_id=app.id,
     )  # fmt: skip
-    return _challenge(
+    return new_challenge(
         app, user, "SMS_MFA",
         {"CODE_DELIVERY_DELIVERY_MEDIUM": "SMS",
          "CODE_DELIVERY_DESTINATION": delivery["Destination"]},
     )  # fmt: skip
 
 
-def _tokens(
+def issue_tokens(
     app: App, user: CognitoIdpUser, source: str, metadata: Mapping[str, str] | None
 ) -> Answer:
+    """The end of a sign-in: PostAuthentication, then the tokens."""
     triggers.run(
         app.pool, "PostAuthentication", "PostAuthentication_Authentication",
         username=user.username, client_id=app.id,
-        request={"userAttributes": _event_attributes(user), "newDeviceUsed": False,
+        request={"userAttributes": event_attributes(user), "newDeviceUsed": False,
                  "clientMetadata": dict(metadata or {})},
     )  # fmt: skip
     result = tokens.issue(app, user, source=source, client_metadata=metadata)
     return {"AuthenticationResult": result, "ChallengeParameters": {}}
 
 
-def _take_session(
-    app: App, session_id: str, challenge: str | None, username: str | None
-) -> Session:
+def take_session(app: App, session_id: str, challenge: str | None, username: str | None) -> Session:
     """Use a session up, refused unless it is live and the caller's.
 
     The caller's: this client's, for this challenge, and this user (the USERNAME
@@ -283,7 +294,12 @@ def _take_session(
     if time.time() > session.expires_at:
         raise CognitoError.invalid_session(", session is expired.")
     owner = app.pool.find_user(session.username)
-    same_user = username is not None and owner is not None and app.pool.find_user(username) is owner
+    if owner is None:  # a simulated challenge's: the name it was issued for
+        same_user = bool(session.data.get("simulated")) and _same_name(
+            app, username, session.username
+        )
+    else:
+        same_user = username is not None and app.pool.find_user(username) is owner
     if (
         session.client_id != app.id
         or (challenge and session.challenge != challenge)
@@ -298,14 +314,28 @@ def _take_session(
     return session
 
 
-def _give_back(session: Session) -> None:
+def _same_name(app: App, given: str | None, issued: str) -> bool:
+    if given is None or app.pool.case_sensitive:
+        return given == issued
+    return given.casefold() == issued.casefold()
+
+
+def give_back(session: Session) -> None:
     """A wrong answer does not use the session up."""
     STATE.sessions[session.id] = session
     _USED.pop(session.id, None)
 
 
-def respond_to_auth_challenge(body: Body) -> Answer:
-    """RespondToAuthChallenge: NEW_PASSWORD_REQUIRED, MFA_SETUP and the MFA challenges."""
+def respond_to_auth_challenge(
+    body: Body,
+    answers: Mapping[str, Handler] | None = None,
+    simulated: Simulated | None = None,
+) -> Answer:
+    """RespondToAuthChallenge: NEW_PASSWORD_REQUIRED, MFA_SETUP and the MFA challenges.
+
+    ``answers`` adds the handlers of more challenges (``passwordless``'s); ``simulated``
+    answers every challenge issued for an unknown user.
+    """
     app = find_client(str(body.get("ClientId", "")))
     name = str(body.get("ChallengeName", ""))
     responses = body.get("ChallengeResponses") or {}
@@ -314,14 +344,16 @@ def respond_to_auth_challenge(body: Body) -> Answer:
     if not isinstance(username, str) or not username:
         raise CognitoError.invalid_parameter("Missing required parameter USERNAME")
     check_secret_hash(app, username, responses.get("SECRET_HASH"))
-    handler = _ANSWERS.get(name)
+    handler = {**_ANSWERS, **(answers or {})}.get(name)
     if handler is None:
         raise CognitoError.invalid_parameter(f"Unsupported challenge name {name!r}")
-    session = _take_session(app, str(body.get("Session", "")), name, username)
-    user = app.pool.find_user(session.username)
-    if user is None:
-        raise CognitoError.invalid_session()
+    session = take_session(app, str(body.get("Session", "")), name, username)
     try:
+        if session.data.get("simulated") and simulated is not None:
+            return simulated(app, session, responses, metadata)
+        user = app.pool.find_user(session.username)
+        if user is None:
+            raise CognitoError.invalid_session()
         return handler(app, user, session, responses, metadata)
     except CognitoError as error:
         if error.code in (
@@ -329,7 +361,7 @@ def respond_to_auth_challenge(body: Body) -> Answer:
             "InvalidPasswordException",
             "InvalidParameterException",
         ):
-            _give_back(session)
+            give_back(session)
         raise
 
 
@@ -362,7 +394,7 @@ def _mfa_setup(
     user.software_token_mfa_enabled = True
     user.preferred_mfa_setting = user.preferred_mfa_setting or "SOFTWARE_TOKEN_MFA"
     source = str(session.data.get("token_source") or "TokenGeneration_Authentication")
-    return _tokens(app, user, source, metadata)
+    return issue_tokens(app, user, source, metadata)
 
 
 def _software_token(
@@ -371,7 +403,7 @@ def _software_token(
     code = str(responses.get("SOFTWARE_TOKEN_MFA_CODE", ""))
     if not _totp_accepted(user, STATE.totp_secrets.get(user.id), code):
         raise CognitoError.code_mismatch("Invalid code or auth state for the user.")
-    return _tokens(app, user, "TokenGeneration_Authentication", metadata)
+    return issue_tokens(app, user, "TokenGeneration_Authentication", metadata)
 
 
 def _sms_code(
@@ -382,7 +414,7 @@ def _sms_code(
     if record is None or not hmac.compare_digest(record.code, code):
         raise CognitoError.code_mismatch("Invalid code or auth state for the user.")
     del STATE.codes[(user.id, "sms_mfa")]
-    return _tokens(app, user, "TokenGeneration_Authentication", metadata)
+    return issue_tokens(app, user, "TokenGeneration_Authentication", metadata)
 
 
 def _select_mfa_type(
@@ -390,13 +422,13 @@ def _select_mfa_type(
 ) -> Answer:
     answer = responses.get("ANSWER")
     if answer == "SOFTWARE_TOKEN_MFA":
-        return _challenge(app, user, "SOFTWARE_TOKEN_MFA", {"USER_ID_FOR_SRP": user.username})
+        return new_challenge(app, user, "SOFTWARE_TOKEN_MFA", {"USER_ID_FOR_SRP": user.username})
     if answer == "SMS_MFA":
         return _sms_challenge(app, user)
     raise CognitoError.invalid_parameter("ANSWER must be SMS_MFA or SOFTWARE_TOKEN_MFA")
 
 
-_ANSWERS = {
+_ANSWERS: dict[str, Handler] = {
     "NEW_PASSWORD_REQUIRED": _new_password,
     "MFA_SETUP": _mfa_setup,
     "SOFTWARE_TOKEN_MFA": _software_token,
@@ -425,7 +457,7 @@ def _setup_session(body: Body) -> tuple[App, Session, CognitoIdpUser] | None:
     if session is None or session.challenge != "MFA_SETUP":
         raise CognitoError.invalid_session()
     app = find_client(session.client_id)
-    taken = _take_session(app, session.id, "MFA_SETUP", session.username)
+    taken = take_session(app, session.id, "MFA_SETUP", session.username)
     user = app.pool.find_user(taken.username)
     if user is None:
         raise CognitoError.invalid_session()
@@ -469,7 +501,7 @@ def verify_software_token(body: Body) -> Answer:
         app, session, user = during_sign_in
         secret = session.data.get("pending_secret")
         if not isinstance(secret, str) or not _totp_accepted(user, secret, code):
-            _give_back(session)
+            give_back(session)
             raise CognitoError(
                 "EnableSoftwareTokenMFAException",
                 "Code mismatch and fail enable Software Token MFA",

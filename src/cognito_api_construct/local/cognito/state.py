@@ -1,7 +1,7 @@
 """What Cognito keeps that moto does not: sessions, codes, secrets, pending values.
 
 Sessions, codes, TOTP secrets, token metadata, attribute values awaiting verification,
-failed sign-ins. Plain in-memory records, changed only under ``store.LOCK``; they end
+failed sign-ins, passkeys. Plain in-memory records, changed only under ``store.LOCK``; they end
 with the emulator, like moto's state. Each record is keyed by the user's ``sub`` where it
 belongs to a user, so a deleted and re-created user never inherits one.
 """
@@ -17,7 +17,16 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["STATE", "CodeRecord", "Lockout", "Session", "State", "totp_code"]
+__all__ = [
+    "STATE",
+    "CodeRecord",
+    "Lockout",
+    "Passkey",
+    "Registration",
+    "Session",
+    "State",
+    "totp_code",
+]
 
 
 @dataclass
@@ -80,6 +89,39 @@ class Lockout:
 
 
 @dataclass
+class Passkey:
+    """A user's registered passkey (WebAuthn credential).
+
+    Attributes:
+        id: The credential id, base64url without padding (as ``credential.id``).
+        public_key: The COSE public key the attestation carried.
+        sign_count: The authenticator's signature counter, last seen.
+        relying_party: The relying party id it was registered for.
+        attachment: ``platform`` or ``cross-platform``, when the browser said.
+        transports: The transports the browser reported (``internal``, ``usb``...).
+        created_at: Epoch seconds.
+    """
+
+    id: str
+    public_key: bytes
+    sign_count: int
+    relying_party: str
+    attachment: str | None
+    transports: tuple[str, ...]
+    created_at: float
+
+
+@dataclass
+class Registration:
+    """A StartWebAuthnRegistration awaiting its CompleteWebAuthnRegistration (one per user)."""
+
+    challenge: bytes
+    client_id: str
+    relying_party: str
+    expires_at: float
+
+
+@dataclass
 class State:
     """Every record the front keeps."""
 
@@ -101,6 +143,10 @@ class State:
     pending_attributes: dict[tuple[str, str], str] = field(default_factory=dict)
     #: sub -> failed sign-ins (the lockout).
     lockouts: dict[str, Lockout] = field(default_factory=dict)
+    #: sub -> the user's passkeys, oldest first.
+    passkeys: dict[str, list[Passkey]] = field(default_factory=dict)
+    #: sub -> the passkey registration started last (its challenge, single use).
+    registrations: dict[str, Registration] = field(default_factory=dict)
 
     def new_session(
         self,
@@ -147,6 +193,8 @@ class State:
         self.pending_totp.pop(sub, None)
         self.temporary_since.pop(sub, None)
         self.lockouts.pop(sub, None)
+        self.passkeys.pop(sub, None)
+        self.registrations.pop(sub, None)
 
     def new_code(self, sub: str, purpose: str, seconds: float, digits: int = 6) -> str:
         """A random code for ``purpose``, replacing the user's previous one."""

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Final
 
 from moto.cognitoidp.models import (
     CognitoIdpBackend,
@@ -25,7 +25,7 @@ from moto.cognitoidp.models import (
 
 from .errors import CognitoError
 
-__all__ = ["LOCK", "App", "Pool", "find_client", "find_pool"]
+__all__ = ["DEFAULT_RELYING_PARTY", "LOCK", "App", "Pool", "find_client", "find_pool"]
 
 #: Held while a request reads or changes state; released while a trigger runs, so a
 #: trigger may itself call the user pool (an admin call from PostConfirmation...).
@@ -35,6 +35,9 @@ _TOKEN_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 #: Cognito's defaults for an app client that states no validity.
 _DEFAULT_VALIDITY = {"AccessToken": 3600, "IdToken": 3600, "RefreshToken": 30 * 86400}
 _DEFAULT_UNITS = {"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}
+#: The passkeys' relying party of a pool that names none: what a browser on
+#: http://localhost (the emulator's pages, any port) may register and use passkeys for.
+DEFAULT_RELYING_PARTY: Final = "localhost"
 
 
 def _backends() -> Iterator[CognitoIdpBackend]:
@@ -128,6 +131,28 @@ class Pool:
         if standard is not None:
             return bool(standard["Mutable"]), bool(standard["Required"])
         return None
+
+    @property
+    def first_factors(self) -> tuple[str, ...]:
+        """``Policies.SignInPolicy.AllowedFirstAuthFactors`` (Cognito's default: PASSWORD)."""
+        policy = self.config.get("Policies", {}).get("SignInPolicy") or {}
+        return tuple(policy.get("AllowedFirstAuthFactors") or ("PASSWORD",))
+
+    @property
+    def webauthn(self) -> Mapping[str, Any]:
+        """``WebAuthnConfiguration`` as SetUserPoolMfaConfig set it (``mfa_config``)."""
+        config: Mapping[str, Any] = self.config.get("WebAuthnConfiguration") or {}
+        return config
+
+    @property
+    def relying_party(self) -> str:
+        """The passkeys' relying party id: the pool's, else ``localhost`` (the emulator's)."""
+        return str(self.webauthn.get("RelyingPartyId") or DEFAULT_RELYING_PARTY)
+
+    @property
+    def user_verification(self) -> str:
+        """``WebAuthnConfiguration.UserVerification``: ``required`` or ``preferred`` (default)."""
+        return str(self.webauthn.get("UserVerification") or "preferred")
 
     @property
     def temporary_password_days(self) -> int:
