@@ -1,11 +1,12 @@
 """``LocalApi``: the whole emulator for one stack, started and stopped as one thing.
 
 It owns the wiring and the lifecycle: read the assembly, plan the functions (those of
-the routes and of the pools' triggers; one the emulator cannot run only makes its own
-routes answer 502), start the Lambda invoker (the pools' triggers run in the workers
-through it), the embedded services (moto and its Cognito front) and the stack's
-resources, the workers, the authorizers and the gateway; and stop all of it, in
-reverse, on ``close()``. The parts it wires know nothing of each other.
+the routes, of the Lambda authorizers and of the pools' triggers; one the emulator
+cannot run only makes its own routes answer 502, or 500 for an authorizer's), start
+the Lambda invoker (the pools' triggers run in the workers through it), the embedded
+services (moto and its Cognito front) and the stack's resources, the workers, the
+authorizers (Cognito, and Lambda ones run in the workers) and the gateway; and stop all
+of it, in reverse, on ``close()``. The parts it wires know nothing of each other.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from .gateway import Gateway
 from .gateway_responses import HttpResponse
 from .gateway_server import GatewayServer
 from .invoker import LambdaInvoker
+from .lambda_authorizer import LAMBDA_AUTHORIZER_TYPES, LambdaAuthorizer, lambda_authorizers
 from .openapi import DOCUMENT_PATH, dumps, openapi_document
 from .resolve import References
 from .services import EmbeddedServices, function_arn
@@ -317,8 +319,13 @@ class LocalApi:
         assert self._services is not None
         assert self._workers is not None
         keys = UserPoolKeys(self._services.endpoint_url)
-        authorizers = {}
+        authorizers: dict[str, CognitoAuthorizer | LambdaAuthorizer] = {}
+        authorizers.update(
+            lambda_authorizers(self.api, self._workers.invoke, self.functions.unrunnable)
+        )
         for logical_id, authorizer in self.api.authorizers.items():
+            if authorizer.type in LAMBDA_AUTHORIZER_TYPES:
+                continue
             pools = {}
             for pool in authorizer.user_pool_ids:
                 clients = [
@@ -345,6 +352,7 @@ class LocalApi:
             invoke=self._workers.invoke,
             web_acls=web_acls,
             unrunnable=self.functions.unrunnable,
+            region=self.stack.region,
         )
         self._server = GatewayServer(
             gateway, self.host, self._port, extras={OUTBOX_PATH: self._serve_outbox}

@@ -32,13 +32,24 @@ _METHOD_RESPONSE_HEADER = "method.response.header."
 class Authorizer:
     """An ``AWS::ApiGateway::Authorizer``: its type, token header and user pools.
 
-    ``user_pool_ids`` are the logical ids of the pools named in ``ProviderARNs``.
+    ``user_pool_ids`` are the logical ids of the pools named in ``ProviderARNs``. For a
+    Lambda (``TOKEN``/``REQUEST``) authorizer: ``function_id`` is the function its
+    ``AuthorizerUri`` names, ``identity_sources`` the ``IdentitySource`` expressions
+    (``method.request.header.X``...), ``validation_expression`` a TOKEN authorizer's
+    ``IdentityValidationExpression`` and ``ttl_seconds`` its
+    ``AuthorizerResultTtlInSeconds`` (API Gateway's default when absent: 300).
+    ``token_header`` is the header of a TOKEN or Cognito authorizer, or a REQUEST
+    authorizer's first header source ("" if none).
     """
 
     logical_id: str
     type: str
     token_header: str
     user_pool_ids: tuple[str, ...]
+    function_id: str | None = None
+    identity_sources: tuple[str, ...] = ()
+    validation_expression: str | None = None
+    ttl_seconds: int = 300
 
 
 @dataclass(frozen=True)
@@ -173,7 +184,7 @@ def _rest_api(
         binary_media_types=tuple(properties.get("BinaryMediaTypes", ())),
         routes=tuple(sorted(routes, key=lambda route: (route.path, route.method))),
         authorizers={
-            logical_id: _authorizer(logical_id, props)
+            logical_id: _authorizer(logical_id, props, resources)
             for logical_id, props in _of_api(resources, api_id, "AWS::ApiGateway::Authorizer")
         },
         gateway_responses={
@@ -294,19 +305,46 @@ def references(value: Any) -> Iterator[str]:
             yield from references(item)
 
 
-def _authorizer(logical_id: str, properties: Mapping[str, Any]) -> Authorizer:
-    source = str(properties.get("IdentitySource", ""))
-    header = source[len(_HEADER_SOURCE) :] if source.startswith(_HEADER_SOURCE) else source
+def _authorizer(
+    logical_id: str, properties: Mapping[str, Any], resources: Mapping[str, Mapping[str, Any]]
+) -> Authorizer:
+    kind = str(properties.get("Type", ""))
+    source = properties.get("IdentitySource")
+    source = source if isinstance(source, str) else ""
+    sources = tuple(part.strip() for part in source.split(",") if part.strip())
+    if kind == "REQUEST":
+        headers = [s[len(_HEADER_SOURCE) :] for s in sources if s.startswith(_HEADER_SOURCE)]
+        header = headers[0] if headers else ""
+    else:
+        header = source[len(_HEADER_SOURCE) :] if source.startswith(_HEADER_SOURCE) else source
+    functions = [
+        target
+        for target in references(properties.get("AuthorizerUri"))
+        if resources.get(target, {}).get("Type") == "AWS::Lambda::Function"
+    ]
+    ttl = properties.get("AuthorizerResultTtlInSeconds", 300)
+    expression = properties.get("IdentityValidationExpression")
     return Authorizer(
         logical_id=logical_id,
-        type=str(properties.get("Type", "")),
+        type=kind,
         token_header=header,
         user_pool_ids=tuple(
             target
             for target in (ref_target(arn) for arn in properties.get("ProviderARNs", ()))
             if target is not None
         ),
+        function_id=functions[0] if functions else None,
+        identity_sources=sources,
+        validation_expression=expression if isinstance(expression, str) and expression else None,
+        ttl_seconds=_ttl(ttl),
     )
+
+
+def _ttl(value: Any) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 300
 
 
 def _gateway_response(properties: Mapping[str, Any]) -> GatewayResponse:

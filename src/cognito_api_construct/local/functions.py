@@ -1,8 +1,9 @@
 """Which of the stack's Lambda functions the emulator runs, and with what environment.
 
-It owns the choice of functions (those the API's routes integrate and those the user
-pools call as triggers), which of them the emulator cannot run and why (their routes
-then answer 502 naming them; the rest of the app still serves), the ``--env``
+It owns the choice of functions (those the API's routes integrate, those its Lambda
+authorizers call, and those the user pools call as triggers), which of them the
+emulator cannot run and why (their routes then answer 502 naming them, or 500 for an
+authorizer's; the rest of the app still serves), the ``--env``
 overrides and their targets, the resolution of each function's template environment,
 and the directories of inline code. It starts no process: ``workers`` does.
 """
@@ -50,8 +51,12 @@ class FunctionPlan:
 
 
 def plan_functions(stack: Stack, api: RestApi) -> FunctionPlan:
-    """The functions of the API's routes and of the pools' triggers, runnable or not."""
+    """The functions of the API's routes, its Lambda authorizers and the pools' triggers.
+
+    Each is runnable or not (with the reason).
+    """
     wanted = {route.integration.function_id for route in api.routes}
+    wanted |= {authorizer.function_id for authorizer in api.authorizers.values()}
     plan = FunctionPlan()
     for _, properties in stack.of_type("AWS::Cognito::UserPool"):
         for target in references(properties.get("LambdaConfig") or {}):

@@ -2,11 +2,13 @@
 
 It owns the request pipeline in API Gateway's order: stage prefix, WAF, payload size,
 route match (an unknown path or method, whatever the method's name: 403 Missing
-Authentication Token), CORS preflight MOCKs, the Cognito authorizer (401, Lambda never
-invoked), request validation (400 with the template's BAD_REQUEST_BODY response), then
+Authentication Token), CORS preflight MOCKs, the authorizer (Cognito: 401; Lambda
+authorizers: 401, 403 or 500, ``lambda_authorizer``; the integration never invoked),
+request validation (400 with the template's BAD_REQUEST_BODY response), then
 the Lambda proxy integration (502 on a crash or for a function the emulator cannot
 run, 504 on a timeout). Event shapes live in ``events``, gateway responses in
-``gateway_responses``, token checks in ``authorizer``, processes in ``workers``; the
+``gateway_responses``, token checks in ``authorizer``, Lambda authorizers in
+``lambda_authorizer``, processes in ``workers``; the
 HTTP server around it, the emulator's extras outside the stage and the request log
 are ``gateway_server``.
 """
@@ -22,6 +24,12 @@ from .apimodel import RestApi, Route
 from .authorizer import CognitoAuthorizer, UnauthorizedError
 from .events import InvalidProxyResponseError, Request, proxy_event, proxy_response
 from .gateway_responses import GatewayResponses, HttpResponse, origin_overrides
+from .lambda_authorizer import (
+    DENY_TEMPLATE,
+    AuthorizerRefusedError,
+    LambdaAuthorizer,
+    method_arn,
+)
 from .validation import RequestInvalidError, missing_parameters, validate_body
 from .waf import WafRequest, WebAcl
 from .workers import FunctionCrashedError, FunctionTimeoutError
@@ -43,11 +51,12 @@ class Gateway:
         api: the API read from the template.
         api_id: the id to put in events.
         account: the account id for events.
-        authorizers: a checker per authorizer logical id.
+        authorizers: a checker per authorizer logical id (Cognito or Lambda).
         invoke: calls a Lambda by logical id with an event, returns its result.
         web_acls: the WAF web ACLs associated with the stage. Defaults to none.
         unrunnable: functions the emulator cannot run, by logical id, with the reason:
             their routes answer 502 naming it. Defaults to none.
+        region: the region in method ARNs. Defaults to us-east-1.
     """
 
     def __init__(
@@ -56,12 +65,14 @@ class Gateway:
         *,
         api_id: str,
         account: str,
-        authorizers: Mapping[str, CognitoAuthorizer],
+        authorizers: Mapping[str, CognitoAuthorizer | LambdaAuthorizer],
         invoke: Invoke,
         web_acls: tuple[WebAcl, ...] = (),
         unrunnable: Mapping[str, str] | None = None,
+        region: str = "us-east-1",
     ) -> None:
         self.api = api
+        self._region = region
         self._web_acls = web_acls
         self._api_id = api_id
         self._account = account
@@ -98,17 +109,15 @@ class Gateway:
         call.context["resourcePath"] = route.path
         if route.integration.type == "MOCK":
             return self._mock(route, request.request_id, call.headers)
-        claims: dict[str, str] | None = None
+        event = self._event(route, call, path, matched[1])
         if route.protected:
-            try:
-                claims = self._authorize(route, call.headers)
-            except UnauthorizedError as error:
-                _LOG.info("%s %s: token refused (%s)", request.method, route.path, error)
-                return call.gateway_error("UNAUTHORIZED")
+            refused = self._authorize(route, call, path, event)
+            if refused is not None:
+                return refused
         refused = self._validate(route, request, call)
         if refused is not None:
             return refused
-        return self._integrate(route, call, path, matched[1], claims)
+        return self._integrate(route, call, event)
 
     def refuse(self, request: Request, kind: str) -> HttpResponse:
         """The gateway response ``kind`` for a request refused before the pipeline.
@@ -117,27 +126,12 @@ class Gateway:
         """
         return _Call(request, self.api.stage_name, self._responses).gateway_error(kind)
 
-    def _integrate(
-        self,
-        route: Route,
-        call: _Call,
-        path: str,
-        path_parameters: dict[str, str],
-        claims: dict[str, str] | None,
-    ) -> HttpResponse:
-        function_id = route.integration.function_id
-        if function_id is None:
-            _LOG.error(
-                "%s %s: integration %s is not emulated",
-                route.method,
-                route.path,
-                route.integration.type,
-            )
-            return call.gateway_error("DEFAULT_5XX")
-        if function_id in self._unrunnable:
-            return call.gateway_error("DEFAULT_5XX", message=self._unrunnable[function_id])
+    def _event(
+        self, route: Route, call: _Call, path: str, path_parameters: dict[str, str]
+    ) -> dict[str, Any]:
+        """The request's proxy event (a REQUEST authorizer's event is made from it)."""
         request = call.request
-        event = proxy_event(
+        return proxy_event(
             Request(
                 request.method,
                 path,
@@ -153,8 +147,22 @@ class Gateway:
             api_id=self._api_id,
             account=self._account,
             binary_media_types=self.api.binary_media_types,
-            claims=claims,
+            claims=None,
         )
+
+    def _integrate(self, route: Route, call: _Call, event: dict[str, Any]) -> HttpResponse:
+        function_id = route.integration.function_id
+        if function_id is None:
+            _LOG.error(
+                "%s %s: integration %s is not emulated",
+                route.method,
+                route.path,
+                route.integration.type,
+            )
+            return call.gateway_error("DEFAULT_5XX")
+        if function_id in self._unrunnable:
+            return call.gateway_error("DEFAULT_5XX", message=self._unrunnable[function_id])
+        request = call.request
         try:
             return proxy_response(self._invoke(function_id, event), request.request_id)
         except FunctionTimeoutError:
@@ -177,14 +185,42 @@ class Gateway:
         methods = self._routes[resource]
         return methods.get(method) or methods.get("ANY")
 
-    def _authorize(self, route: Route, headers: Mapping[str, str]) -> dict[str, str]:
+    def _authorize(
+        self, route: Route, call: _Call, path: str, event: dict[str, Any]
+    ) -> HttpResponse | None:
+        """Run the route's authorizer: its refusal, or None and the event's authorizer set."""
+        method = call.request.method
         authorizer = self.api.authorizers.get(route.authorizer_id or "")
-        if authorizer is None or authorizer.logical_id not in self._authorizers:
-            raise UnauthorizedError(f"authorizer {route.authorizer_id} is not emulated")
-        checker = self._authorizers[authorizer.logical_id]
-        return checker.authorize(
-            headers.get(authorizer.token_header.lower()), route.authorization_scopes
-        )
+        checker = self._authorizers.get(authorizer.logical_id) if authorizer else None
+        if isinstance(checker, LambdaAuthorizer):
+            arn = method_arn(
+                self._region, self._account, self._api_id, self.api.stage_name, method, path
+            )
+            try:
+                event["requestContext"]["authorizer"] = checker.authorize(event, arn)
+            except AuthorizerRefusedError as refusal:
+                log = _LOG.error if refusal.response_type.startswith("AUTHORIZER") else _LOG.info
+                log("%s %s: authorizer refused (%s)", method, route.path, refusal.reason)
+                if refusal.response_type != "ACCESS_DENIED":
+                    return call.gateway_error(refusal.response_type)
+                return call.gateway_error(
+                    "ACCESS_DENIED",
+                    message=refusal.message,
+                    error_type="AccessDeniedException",
+                    built_in_template=DENY_TEMPLATE,
+                )
+            return None
+        try:
+            if authorizer is None or checker is None:
+                raise UnauthorizedError(f"authorizer {route.authorizer_id} is not emulated")
+            claims = checker.authorize(
+                call.headers.get(authorizer.token_header.lower()), route.authorization_scopes
+            )
+        except UnauthorizedError as error:
+            _LOG.info("%s %s: token refused (%s)", method, route.path, error)
+            return call.gateway_error("UNAUTHORIZED")
+        event["requestContext"]["authorizer"] = {"claims": claims}
+        return None
 
     @staticmethod
     def _validate(route: Route, request: Request, call: _Call) -> HttpResponse | None:
@@ -246,10 +282,23 @@ class _Call:
         inner = path[len(prefix) :] or "/"
         return inner.rstrip("/") or "/" if len(inner) > 1 else inner
 
-    def gateway_error(self, kind: str, *, message: str | None = None, **extra: str) -> HttpResponse:
+    def gateway_error(
+        self,
+        kind: str,
+        *,
+        message: str | None = None,
+        error_type: str | None = None,
+        built_in_template: str | None = None,
+        **extra: str,
+    ) -> HttpResponse:
         """The gateway response of type ``kind`` for this request."""
         return self._responses.render(
-            kind, {**self.context, **extra}, self.headers, message=message
+            kind,
+            {**self.context, **extra},
+            self.headers,
+            message=message,
+            error_type=error_type,
+            built_in_template=built_in_template,
         )
 
 

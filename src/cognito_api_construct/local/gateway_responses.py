@@ -28,9 +28,11 @@ __all__ = [
 
 _LOG = logging.getLogger(__name__)
 _DEFAULT_TEMPLATE = '{"message":$context.error.messageString}'
-_BUILT_IN: Mapping[str, tuple[int, str, str]] = {
-    # type: (status, message, x-amzn-ErrorType)
+_BUILT_IN: Mapping[str, tuple[int, str | None, str]] = {
+    # type: (status, message, x-amzn-ErrorType); a None message renders as JSON null.
     "UNAUTHORIZED": (401, "Unauthorized", "UnauthorizedException"),
+    # A Lambda authorizer that raised (not "Unauthorized"), timed out or answered nonsense.
+    "AUTHORIZER_CONFIGURATION_ERROR": (500, None, "AuthorizerConfigurationException"),
     "MISSING_AUTHENTICATION_TOKEN": (
         403,
         "Missing Authentication Token",
@@ -77,6 +79,8 @@ class GatewayResponses:
         request_headers: Mapping[str, str],
         *,
         message: str | None = None,
+        error_type: str | None = None,
+        built_in_template: str | None = None,
     ) -> HttpResponse:
         """Build the response of ``response_type`` for one request.
 
@@ -86,28 +90,33 @@ class GatewayResponses:
             request_headers: the request's headers, keys lower-cased, for
                 ``method.request.header.X`` header values.
             message: overrides the built-in message (``$context.error.message``).
+            error_type: overrides the built-in ``x-amzn-ErrorType``.
+            built_in_template: the body template when the template overrides neither
+                this type nor its DEFAULT_4XX/5XX group (a Lambda authorizer's deny
+                answers ``{"Message": ...}``). Defaults to ``{"message": ...}``.
         """
-        status, default_message, error_type = _BUILT_IN[response_type]
+        status, default_message, built_in_type = _BUILT_IN[response_type]
         group = "DEFAULT_4XX" if status < 500 else "DEFAULT_5XX"
         override = self._overrides.get(response_type) or self._overrides.get(group)
         text = message or default_message
         values = {
             **context,
-            "error.message": text,
+            "error.message": text or "",
             "error.messageString": json.dumps(text),
             "error.responseType": response_type,
         }
-        template = _DEFAULT_TEMPLATE
+        template = built_in_template or _DEFAULT_TEMPLATE
         headers = [("Content-Type", "application/json")]
         if override is not None:
             if override.status_code is not None and override.response_type == response_type:
                 status = override.status_code
-            template = override.templates.get("application/json", template)
+            # A customized response (or group) renders its own template, else the default.
+            template = override.templates.get("application/json", _DEFAULT_TEMPLATE)
             for name, value in override.headers.items():
                 headers.append((name, _header_value(value, request_headers)))
         headers += [
             ("x-amzn-RequestId", context.get("requestId", "")),
-            ("x-amzn-ErrorType", error_type),
+            ("x-amzn-ErrorType", error_type or built_in_type),
         ]
         return HttpResponse(status, headers, render_template(template, values).encode())
 

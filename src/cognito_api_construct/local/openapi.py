@@ -111,8 +111,12 @@ def openapi_document(
             "type": "apiKey",
             "in": "header",
             "name": authorizer.token_header,
-            "description": "The raw id token (no `Bearer` prefix) of a user of the pool; "
-            "routes with authorization scopes take an access token carrying one of them.",
+            "description": (
+                "The raw id token (no `Bearer` prefix) of a user of the pool; routes with "
+                "authorization scopes take an access token carrying one of them."
+                if authorizer.type == "COGNITO_USER_POOLS"
+                else f"What the Lambda ({authorizer.type}) authorizer reads from this header."
+            ),
         }
         for logical_id, authorizer in api.authorizers.items()
         if authorizer.token_header
@@ -170,7 +174,11 @@ def _operation(
             "required": True,
             "content": {_JSON: {"schema": {"$ref": _REF + _register(schemas, model)}}},
         }
-    elif route.method in ("POST", "PUT", "PATCH", "DELETE"):
+    elif route.method in ("POST", "PUT", "PATCH") or (
+        # A DELETE whose method declares its responses but no model (an auth route's)
+        # takes no body; a route's own DELETE may.
+        route.method == "DELETE" and not route.responses
+    ):
         operation["requestBody"] = {
             "required": False,
             "description": "The template has no model for this body: the route's code owns it.",
