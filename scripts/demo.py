@@ -4,8 +4,11 @@ Synthesizes the example app, serves it with the local emulator (moto as Cognito,
 real auth and gpt Lambdas in worker processes) next to a loopback OpenAI-compatible
 STAND-IN, and walks the workflow through the Python client: sign up, authenticate,
 answer NEW_PASSWORD_REQUIRED, call ``/gpt`` with the id token, then show that ``/gpt``
-without a token is refused. Each step prints what happened; the exit status is 0 only
-if every step did what it should.
+without a token is refused. Then a passwordless sign-in (the example synthesized with
+``-c passwordless=true``: email codes next to the password): an administrator verifies
+the user's email, ``/auth/start`` sends an 8-digit code, read from the emulator's outbox
+and answered on ``/challenge``, and ``/gpt`` takes the new tokens. Each step prints what
+happened; the exit status is 0 only if every step did what it should.
 
 ``--serve`` (``make serve``) starts the same thing and waits for Ctrl-C instead.
 Set ``OPENAI_BASE_URL`` and ``OPENAI_API_KEY`` to use a real service instead of the
@@ -28,10 +31,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+import boto3
+
 from cognito_api_construct.client import Challenge, CognitoApiClient, CognitoApiError, Tokens
 from cognito_api_construct.local import LocalApi
 from cognito_api_construct.local.assembly import read_assembly
 from cognito_api_construct.local.cli import banner
+from cognito_api_construct.local.services import DUMMY_CREDENTIALS
 from cognito_api_construct.local.synth import read_app_command, synthesize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +46,8 @@ sys.path.insert(0, str(ROOT / "examples"))
 from openai_standin import StandIn  # noqa: E402 - lives beside the example, not a package
 
 TOKEN_HEADER = "Auth"  # noqa: S105 - the example's header name, as in the original project
+#: The example's context for the demo: its default app, plus sign-in with emailed codes.
+CONTEXT = {"passwordless": True}
 
 
 class StepFailedError(Exception):
@@ -108,7 +116,7 @@ def walk(api: LocalApi, upstream_name: str, lambda_logs: io.StringIO, key: str) 
     username = f"demo-{secrets.token_hex(3)}"
     temporary = f"Tmp-{secrets.token_urlsafe(9)}!a1"
     new_password = f"New-{secrets.token_urlsafe(12)}!b2"
-    total = 7
+    total = 12
     state: dict[str, Any] = {}
 
     def sign_up() -> str:
@@ -165,6 +173,7 @@ def walk(api: LocalApi, upstream_name: str, lambda_logs: io.StringIO, key: str) 
         return "POST /auth -> 200, tokens straight away: the account is set up"
 
     step(6, total, "sign in again with the new password")(sign_in_again)
+    passwordless_sign_in(api, client, username, state, total)
 
     def logs_hold_no_secret() -> str:
         lines = lambda_logs.getvalue().splitlines()
@@ -178,6 +187,10 @@ def walk(api: LocalApi, upstream_name: str, lambda_logs: io.StringIO, key: str) 
             "access token": tokens.access_token,
             "refresh token": tokens.refresh_token or "",
             "API key": key,
+            "sign-in code": state["code"],
+            "code session": state["emailed"].session,
+            "passwordless id token": state["passwordless tokens"].id_token,
+            "passwordless access token": state["passwordless tokens"].access_token,
         }
         leaked = [
             name for name, value in secrets_used.items() if value and value in "\n".join(lines)
@@ -186,7 +199,77 @@ def walk(api: LocalApi, upstream_name: str, lambda_logs: io.StringIO, key: str) 
             raise StepFailedError(f"{len(lines)} lines; leaked: {leaked}")
         return f"{len(lines)} Lambda log lines, none holds a password, session, token or key"
 
-    step(7, total, "check what the Lambdas logged")(logs_hold_no_secret)
+    step(total, total, "check what the Lambdas logged")(logs_hold_no_secret)
+
+
+def passwordless_sign_in(
+    api: LocalApi, client: CognitoApiClient, username: str, state: dict[str, Any], total: int
+) -> None:
+    """Steps 7 to 11: sign in with a code sent to the user's email, then call ``/gpt``."""
+    email = f"{username}@example.com"
+    passwordless = CognitoApiClient(api.url, token_header=TOKEN_HEADER)
+
+    def verify_email() -> str:
+        # /signup (ADMIN_CREATE) leaves the email unverified, and codes go to verified
+        # addresses only: an administrator verifies it, as deployed (the emulated pool).
+        cognito = boto3.client(
+            "cognito-idp",
+            endpoint_url=api.services_url,
+            region_name=api.stack.region or "us-east-1",
+            aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            aws_session_token=DUMMY_CREDENTIALS["AWS_SESSION_TOKEN"],
+        )
+        cognito.admin_update_user_attributes(
+            UserPoolId=api.user_pool_id,
+            Username=username,
+            UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+        )
+        return f"AdminUpdateUserAttributes: {email} is verified"
+
+    def start_sign_in() -> str:
+        answer = passwordless.start_sign_in(username, "EMAIL_OTP")
+        if not isinstance(answer, Challenge) or answer.name != "EMAIL_OTP":
+            raise StepFailedError(f"expected EMAIL_OTP, got {answer!r}")
+        state["emailed"] = answer
+        delivery = answer.parameters["delivery"]
+        return (
+            f"POST /auth/start (EMAIL_OTP) -> 200, challenge EMAIL_OTP: a code went to "
+            f"{delivery['destination']} ({delivery['medium']})"
+        )
+
+    def read_outbox() -> str:
+        sent = [
+            m for m in api.outbox(email) if m["trigger_source"] == "CustomMessage_Authentication"
+        ]
+        if not sent or not str(sent[-1]["code"]).isdigit():
+            raise StepFailedError(f"no sign-in code in the outbox for {email}")
+        state["code"] = str(sent[-1]["code"])
+        return (
+            f"the outbox (GET /_outbox?to=...) holds {sent[-1]['subject']!r}, its "
+            f"{len(state['code'])}-digit code kept (not printed)"
+        )
+
+    def answer_code() -> str:
+        answer = passwordless.respond_to_challenge(
+            state["emailed"], {"USERNAME": username, "EMAIL_OTP_CODE": state["code"]}
+        )
+        if not isinstance(answer, Tokens):
+            raise StepFailedError(f"expected tokens, got {answer!r}")
+        state["passwordless tokens"] = answer
+        return "POST /challenge (EMAIL_OTP_CODE) -> 200, tokens without the password"
+
+    def call_gpt() -> str:
+        reply = passwordless.request("POST", "/gpt", json={"message": "Hello, no password"})
+        if not isinstance(reply, dict) or not reply.get("reply"):
+            raise StepFailedError(f"no reply in {reply!r}")
+        return f"POST /gpt with the new id token -> 200: {reply['reply']!r}"
+
+    step(7, total, "an administrator verifies the user's email")(verify_email)
+    step(8, total, "start a sign-in with an emailed code")(start_sign_in)
+    step(9, total, "read the code from the emulator's outbox")(read_outbox)
+    step(10, total, "answer EMAIL_OTP with the code")(answer_code)
+    step(11, total, "call /gpt with the passwordless tokens")(call_gpt)
 
 
 def main() -> int:
@@ -196,9 +279,14 @@ def main() -> int:
     serve = parser.parse_args().serve
     with tempfile.TemporaryDirectory(prefix="gpt-app-") as tmp, upstream() as service:
         base_url, key, upstream_name = service
-        print(f"Synthesizing {EXAMPLE.relative_to(ROOT)} (python app.py, no cdk CLI) ...")
+        print(
+            f"Synthesizing {EXAMPLE.relative_to(ROOT)} (python app.py -c passwordless=true, "
+            "no cdk CLI) ..."
+        )
         started = time.perf_counter()
-        out_dir = synthesize(read_app_command(EXAMPLE), EXAMPLE, Path(tmp) / "cdk.out")
+        out_dir = synthesize(
+            read_app_command(EXAMPLE), EXAMPLE, Path(tmp) / "cdk.out", context=CONTEXT
+        )
         print(f"      ok ({time.perf_counter() - started:.1f} s)")
         print(resources_summary(out_dir))
         # make serve listens where the CLI does (PORT overrides); the walk-through anywhere.

@@ -5,9 +5,10 @@ Settings, each from CDK context (``-c name=value``) or else the environment:
 ``openai_model`` / ``OPENAI_MODEL`` (defaults to ``gpt-4o-mini``),
 ``openai_secret_name`` / ``OPENAI_SECRET_NAME`` (defaults to a secret the stack
 creates), ``allowed_email_domains`` / ``ALLOWED_EMAIL_DOMAINS`` (comma-separated; when
-set, only those email domains may sign up). ``-c nag=true`` runs the cdk-nag AWS
-Solutions checks during synthesis (cdk-nag is a development dependency: the app does
-not need it otherwise).
+set, only those email domains may sign up). ``-c passwordless=true`` also lets users
+sign in with an emailed code (the ``ESSENTIALS`` feature plan; off by default).
+``-c nag=true`` runs the cdk-nag AWS Solutions checks during synthesis (cdk-nag is a
+development dependency: the app does not need it otherwise).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def build(app: cdk.App) -> GptAppStack:
             ).split(",")
             if domain.strip()
         ],
+        passwordless=context_flag(app, "passwordless"),
     )
     if context_flag(app, "nag"):
         # Imported here so that deploying the example never requires cdk-nag.

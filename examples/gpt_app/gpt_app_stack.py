@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from aws_cdk import (
     Acknowledgment,
@@ -64,6 +65,7 @@ class GptAppStack(Stack):
         openai_model: str = DEFAULT_OPENAI_MODEL,
         openai_secret_name: str | None = None,
         allowed_email_domains: Sequence[str] = (),
+        passwordless: bool = False,
     ) -> None:
         """Build the stack.
 
@@ -79,6 +81,11 @@ class GptAppStack(Stack):
             allowed_email_domains: When given, a pre sign-up trigger refuses every
                 email address outside these domains. Defaults to none: anyone may
                 sign up, and so spend the model-service key through ``/gpt``.
+            passwordless: Also let users sign in with a code emailed to them
+                (``POST /auth/start``): the ``ESSENTIALS`` feature plan, billed per
+                monthly active user. Codes go to a verified email only, which the
+                ``ADMIN_CREATE`` sign-up leaves to an administrator. Defaults to off
+                (the password only, the ``LITE`` plan).
         """
         super().__init__(scope, construct_id)
 
@@ -89,6 +96,7 @@ class GptAppStack(Stack):
             "Auth",
             token_header="Auth",  # noqa: S106 - a header name
             lambda_triggers=cognito.UserPoolTriggers(pre_sign_up=gate) if gate else None,
+            **(self._email_codes() if passwordless else {}),
         )
 
         if openai_secret_name:
@@ -158,6 +166,18 @@ class GptAppStack(Stack):
             description="Put the API key here: aws secretsmanager put-secret-value "
             '--secret-id <this> --secret-string \'{"api_key": "sk-..."}\'',
         )
+
+    @staticmethod
+    def _email_codes() -> dict[str, Any]:
+        """``CognitoApi`` props for sign-in with an emailed code next to the password."""
+        return {
+            "feature_plan": cognito.FeaturePlan.ESSENTIALS,
+            "sign_in_policy": cognito.SignInPolicy(
+                allowed_first_auth_factors=cognito.AllowedFirstAuthFactors(
+                    password=True, email_otp=True
+                )
+            ),
+        }
 
     def _sign_up_gate(self, domains: Sequence[str]) -> lambda_.Function:
         """The pre sign-up trigger allowing only ``domains`` (id ``SignUpGate``)."""

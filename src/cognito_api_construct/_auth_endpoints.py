@@ -174,7 +174,8 @@ def add_auth_routes(
 
     Returns:
         The methods by route path without the leading slash (``"signup"``,
-        ``"auth"``, ``"password/forgot"``...).
+        ``"auth"``, ``"password/forgot"``...); a route of another method than POST by
+        method and path (``"GET me"``, ``"DELETE passkeys/{credential_id}"``).
     """
     validator = apigateway.RequestValidator(
         scope,
@@ -209,7 +210,7 @@ def add_auth_routes(
         )
         _acknowledge_public_auth_route(method, takes_access_token=route.takes_access_token)
         guard.allow_public(method)
-        methods[route.path] = method
+        methods[route.key] = method
     return methods
 
 

@@ -12,6 +12,7 @@ from typing import Any
 __all__ = [
     "Challenge",
     "CodeDelivery",
+    "Me",
     "Passkey",
     "SignUpResult",
     "Tokens",
@@ -43,6 +44,16 @@ class Challenge:
     name: str
     session: str = field(repr=False)
     parameters: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Me:
+    """The signed-in user (``get_me``)."""
+
+    username: str
+    attributes: Mapping[str, str]
+    preferred_mfa: str | None
+    enabled_mfa: tuple[str, ...]
 
 
 @dataclass(frozen=True)

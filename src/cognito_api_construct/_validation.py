@@ -379,6 +379,13 @@ def check_step_up_window(window: Duration | None, problems: Problems) -> int:
 def check_passwordless(pool: PoolSettings, domain: CustomDomain | None, problems: Problems) -> None:
     """Refuse first factors the pool cannot offer as configured."""
     factors = pool.first_factors
+    if factors - {"PASSWORD"} and pool.resolved_mfa == cognito.Mfa.REQUIRED:
+        problems.add(
+            "sign_in_policy",
+            ", ".join(sorted(factors - {"PASSWORD"})),
+            "Cognito offers passwordless first factors only where MFA is not required",
+            "Pass mfa=cognito.Mfa.OPTIONAL (the default), or keep the password only.",
+        )
     if pool.sign_in_policy is not None and "PASSWORD" not in factors:
         problems.add(
             "sign_in_policy.allowed_first_auth_factors.password",

@@ -36,16 +36,19 @@ from __future__ import annotations
 import json as jsonlib
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from ._client_account import AccountMixin
 from ._client_errors import CognitoApiError, api_error, decode
 from ._client_http import check_base_url, no_redirect_opener, redirect_error, under_base
+from ._client_machine import MachineCredentials
 from ._client_passwordless import PasswordlessMixin
 from ._client_results import (
     Challenge,
     CodeDelivery,
+    Me,
     Passkey,
     SignUpResult,
     Tokens,
@@ -59,6 +62,7 @@ __all__ = [
     "CodeDelivery",
     "CognitoApiClient",
     "CognitoApiError",
+    "Me",
     "Passkey",
     "SignUpResult",
     "Tokens",
@@ -70,7 +74,7 @@ __all__ = [
 _AUTH_ROUTES = {declared.resource: declared for declared in ROUTES}
 
 
-class CognitoApiClient(PasswordlessMixin):
+class CognitoApiClient(PasswordlessMixin, AccountMixin):
     """Calls the auth routes and the protected routes of one deployed (or local) API.
 
     Args:
@@ -101,6 +105,45 @@ class CognitoApiClient(PasswordlessMixin):
         self.token_header = token_header
         self.timeout = timeout
         self.tokens: Tokens | None = None
+        #: A machine client's credentials (``for_machine``): their access token is sent
+        #: on every ``request``.
+        self.machine: MachineCredentials | None = None
+
+    @classmethod
+    def for_machine(
+        cls,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        base_url: str,
+        scopes: Sequence[str] | None = None,
+        token_header: str = "Authorization",  # noqa: S107 - a header name, not a secret
+        timeout: float = 30.0,
+    ) -> CognitoApiClient:
+        """A client for a service: client-credentials access tokens, fetched and renewed.
+
+        Example:
+            >>> machine = CognitoApiClient.for_machine(
+            ...     auth_token_url, client_id, secret, base_url=api_url,
+            ...     scopes=["api/reports.read"])  # doctest: +SKIP
+            >>> machine.request("GET", "/v1/reports")  # doctest: +SKIP
+
+        Args:
+            token_url: The pool's token endpoint (``CognitoApi.token_url``; the local
+                emulator's ``LocalApi.token_url``).
+            client_id: The machine client's id.
+            client_secret: Its secret.
+            base_url: The API's URL, stage included.
+            scopes: The scopes to ask for; None asks for all the client's.
+            token_header: The header the API's authorizer reads.
+            timeout: Seconds to wait for each answer.
+        """
+        client = cls(base_url, token_header=token_header, timeout=timeout)
+        client.machine = MachineCredentials(
+            token_url, client_id, client_secret, scopes=scopes, timeout=timeout
+        )
+        return client
 
     @property
     def base_url(self) -> str:
@@ -355,6 +398,8 @@ class CognitoApiClient(PasswordlessMixin):
     ) -> Any:
         """Call any route of the API, with the id token when signed in.
 
+        A client made with ``for_machine`` sends its access token instead.
+
         Returns:
             The decoded JSON body, or ``None`` for an empty one.
 
@@ -363,7 +408,9 @@ class CognitoApiClient(PasswordlessMixin):
             CognitoApiError: for any answer but 2xx, a redirect included.
         """
         sent = dict(headers or {})
-        if self.tokens is not None:
+        if self.machine is not None:
+            sent.setdefault(self.token_header, self.machine.access_token())
+        elif self.tokens is not None:
             sent.setdefault(self.token_header, self.tokens.id_token)
         return self._send(method, path, json, sent)
 

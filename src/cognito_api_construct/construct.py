@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Annotations, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
@@ -17,7 +17,21 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from ._auth_endpoints import add_auth_routes, auth_method_paths, build_auth_function
+from ._access import (
+    GroupsGate,
+    MachineClients,
+    build_group,
+    check_groups,
+    check_machine_props,
+    qualified_scopes,
+)
+from ._auth_endpoints import (
+    ASSET_DIR,
+    ASSET_EXCLUDE,
+    add_auth_routes,
+    auth_method_paths,
+    build_auth_function,
+)
 from ._problems import Problems
 from ._rest_api import add_method_throttle, build_custom_domain, build_rest_api
 from ._route_guard import RouteGuard, build_authorizer
@@ -150,6 +164,11 @@ class CognitoApi(Construct):
             function's and the access logs) when the stack deletes them; allowed with
             an existing pool. Defaults to ``removal_policy``'s value, else
             ``RemovalPolicy.RETAIN`` (sign-in logs are audit material).
+        oauth_domain_prefix: The pool's Cognito domain prefix: its
+            ``https://<prefix>.auth.<region>.amazoncognito.com/oauth2/token`` serves
+            machine clients' tokens (``add_machine_client``). Defaults to none.
+        resource_server_id: The identifier of the construct's resource server, the
+            prefix of machine clients' scopes. Defaults to ``"api"``.
         cloud_watch_role: Whether to create the account-wide API Gateway CloudWatch role
             (``AWS::ApiGateway::Account``, one per account and region). Stage access and
             execution logging need that role at deploy time: leave false when the
@@ -167,6 +186,8 @@ class CognitoApi(Construct):
         origin_check: The WAF web ACL that refuses other origins when ``cors`` allows
             several (``OriginCheck``, or ``WebAcl`` with ``waf=True``, or yours); None
             otherwise.
+        oauth_domain: The Cognito domain (``OAuthDomain``) with ``oauth_domain_prefix``.
+        token_url: Machine clients' token endpoint, with ``oauth_domain_prefix``.
         web_acl: The web ACL associated with the stage and the pool (``WebAcl`` with
             ``waf=True``, or the ``CfnWebACL`` given); None otherwise.
         url: The base URL, ending in "/": the custom domain's when set.
@@ -209,8 +230,13 @@ class CognitoApi(Construct):
         stage_name: str = DEFAULT_STAGE_NAME,
         log_removal_policy: RemovalPolicy | None = None,
         cloud_watch_role: bool = False,
+        oauth_domain_prefix: str | None = None,
+        resource_server_id: str = "api",
     ) -> None:
         super().__init__(scope, id)
+        machine_problems = Problems()
+        check_machine_props(oauth_domain_prefix, resource_server_id, machine_problems)
+        machine_problems.raise_if_any(self.node.path)
         pool = PoolSettings(
             password_policy=password_policy,
             mfa=mfa,
@@ -228,6 +254,16 @@ class CognitoApi(Construct):
             passkey_user_verification=passkey_user_verification,
         )
         features = pool.auth_features
+        if "EMAIL_OTP" in pool.first_factors and sign_up_flow is SignUpFlow.ADMIN_CREATE:
+            # Cognito sends sign-in codes only to a verified email, and in this flow
+            # nobody verifies one through the API.
+            Annotations.of(self).add_warning_v2(
+                "cognito-api-construct:EmailOtpNeedsVerifiedEmail",
+                "sign_in_policy: email codes go only to verified emails, and with "
+                "SignUpFlow.ADMIN_CREATE nobody verifies one through the API. Use "
+                "SignUpFlow.SELF_SERVICE, or verify users' emails yourself "
+                "(AdminUpdateUserAttributes email_verified=true).",
+            )
         # Everything is checked, and every problem reported at once, before the first
         # resource is built.
         checked = check_props(
@@ -331,6 +367,22 @@ class CognitoApi(Construct):
         self.origin_check: wafv2.CfnWebACL | None = (
             acl if self._cors is not None and self._cors.needs_origin_check else None
         )
+        #: Machine clients (client credentials) and the Cognito domain serving their tokens.
+        self._machines = MachineClients(
+            self, self.user_pool, oauth_domain_prefix, resource_server_id
+        )
+        #: The Cognito domain (``OAuthDomain``) when ``oauth_domain_prefix`` is set.
+        self.oauth_domain: cognito.UserPoolDomain | None = self._machines.domain
+        #: The token endpoint of machine clients, when ``oauth_domain_prefix`` is set.
+        self.token_url: str | None = self._machines.token_url
+        self._groups = GroupsGate(
+            self,
+            user_pool=self.user_pool,
+            client=self.user_pool_client,
+            token_header=token_header,
+            log_removal_policy=log_removal,
+            code=lambda_.Code.from_asset(str(ASSET_DIR), exclude=list(ASSET_EXCLUDE)),
+        )
         #: The web ACL of the stage and the pool: the managed one, or yours.
         self.web_acl: wafv2.CfnWebACL | None = (
             acl if waf or isinstance(web_acl, wafv2.CfnWebACL) else None
@@ -355,6 +407,7 @@ class CognitoApi(Construct):
         methods: Sequence[str] = ("POST",),
         authorization_scopes: Sequence[str] | None = None,
         throttle: apigateway.ThrottleSettings | None = None,
+        groups: Sequence[str] | None = None,
     ) -> apigateway.Resource:
         """Serve ``handler`` at ``path`` for callers with a valid Cognito token.
 
@@ -368,31 +421,94 @@ class CognitoApi(Construct):
             handler: The Lambda function, invoked with the proxy integration.
             methods: HTTP methods from GET, POST, PUT, PATCH, DELETE, HEAD (ANY and
                 OPTIONS are refused). Defaults to ``("POST",)``.
-            authorization_scopes: OAuth scopes the access token must carry. Defaults to
-                none, and then the authorizer accepts ID tokens only.
+            authorization_scopes: OAuth scopes the access token must carry (a machine
+                client's short scope name, e.g. ``"reports.read"``, is prefixed with the
+                resource server: ``"api/reports.read"``). Defaults to none, and then the
+                authorizer accepts ID tokens only.
             throttle: Rate and burst of each of these methods (a field left out keeps
                 ``stage_throttle``'s). Defaults to ``stage_throttle``.
+            groups: Only members of at least one of these Cognito groups reach the
+                handler (their id token's ``cognito:groups``); anyone else gets the
+                gateway's 403 and the handler never runs. Checked by the construct's
+                Lambda authorizer (``GroupsAuthorizer``), whose answer API Gateway
+                caches per token for 5 minutes. Not with ``authorization_scopes``.
+                Defaults to every signed-in user.
 
         Returns:
             The API Gateway resource at ``path``.
         """
         problems = Problems()
         scopes = check_authorization_scopes(authorization_scopes, problems)
+        admitted = check_groups(groups, problems)
+        if admitted is not None and scopes is not None:
+            problems.add(
+                "groups",
+                list(admitted),
+                "a route takes either groups (members' id tokens) or authorization_scopes "
+                "(access tokens), not both",
+                "Drop one; for machine callers use authorization_scopes alone.",
+            )
         limit = self._route_throttle(throttle, problems)
         verbs, resource = self._prepare_route(path, methods, problems)
+        if admitted is not None:
+            self._groups.check(verbs, resource.path, admitted, problems)
+            problems.raise_if_any(self.node.path)
         tell_cors(handler, self._cors)
         integration = apigateway.LambdaIntegration(handler, allow_test_invoke=False)
         for verb in verbs:
-            method = resource.add_method(
-                verb,
-                integration,
-                authorizer=self.authorizer,
-                authorization_type=apigateway.AuthorizationType.COGNITO,
-                authorization_scopes=None if scopes is None else list(scopes),
-            )
+            if admitted is not None:
+                method = resource.add_method(
+                    verb,
+                    integration,
+                    authorizer=self._groups.authorizer(),
+                    authorization_type=apigateway.AuthorizationType.CUSTOM,
+                )
+                self._groups.admit(method, resource.path, admitted)
+            else:
+                method = resource.add_method(
+                    verb,
+                    integration,
+                    authorizer=self.authorizer,
+                    authorization_type=apigateway.AuthorizationType.COGNITO,
+                    authorization_scopes=qualified_scopes(scopes, self._machines),
+                )
             if limit is not None:
                 add_method_throttle(self.rest_api, method, limit)
         return resource
+
+    def add_group(
+        self, name: str, *, description: str | None = None, precedence: int | None = None
+    ) -> cognito.CfnUserPoolGroup:
+        """Create the pool's group ``name`` (construct id ``Group<Name>``).
+
+        Args:
+            name: The group's name, as routes' ``groups`` and ``cognito:groups`` name it.
+            description: For administrators. Defaults to none.
+            precedence: Cognito's order among a user's groups (lower first). Defaults to
+                none.
+
+        Returns:
+            The group.
+        """
+        return build_group(
+            self, self.user_pool, name, description=description, precedence=precedence
+        )
+
+    def add_machine_client(self, id: str, *, scopes: Sequence[str]) -> cognito.UserPoolClient:
+        """A client for services calling the API (OAuth 2.0 client credentials).
+
+        It has a secret and only the client-credentials flow; its access tokens carry
+        ``scopes`` under the construct's resource server (``api/<scope>``), which routes
+        name in ``authorization_scopes``. It gets them from :attr:`token_url`.
+
+        Args:
+            id: The client's construct id.
+            scopes: The scopes it may ask for (short names, e.g. ``"reports.read"``).
+
+        Raises:
+            CognitoApiPropsError: Without ``oauth_domain_prefix``, or with bad scopes.
+        """
+        return self._machines.add(id, scopes)
 
     def add_public_route(
         self,

@@ -21,6 +21,8 @@ def test_every_declared_route_has_a_client_method(monkeypatch: pytest.MonkeyPatc
         sent.append((method, path))
         if path == "/mfa/setup":
             return {"secret_code": "S", "otpauth_uri": "otpauth://totp/x", "session": "s" * 40}
+        if path == "/me" and method == "GET":
+            return {"username": "ada", "attributes": {}, "mfa": {}}
         if path == "/passkeys/register":
             return {"credential_creation_options": {}}
         if path == "/passkeys/abc":
@@ -59,6 +61,11 @@ def test_every_declared_route_has_a_client_method(monkeypatch: pytest.MonkeyPatc
     client.complete_passkey_registration({"id": "abc", "type": "public-key"})
     client.list_passkeys()
     client.delete_passkey("abc")
+    client.tokens = TOKENS
+    client.get_me()
+    client.update_me({"given_name": "Ada"})
+    client.verify_attribute("email", "123456")
+    client.delete_me()
 
     # then it sent to every declared route, each with its declared method
     assert set(sent) == {(declared.method, declared.resource) for declared in ROUTES}

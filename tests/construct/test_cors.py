@@ -18,7 +18,7 @@ from aws_cdk.assertions import Annotations, Match
 
 from cognito_api_construct import CognitoApi
 from cognito_api_construct.local.waf import WafRequest, read_web_acls
-from cognito_api_construct.runtime.contract import ADMIN_CREATE_ROUTES
+from cognito_api_construct.runtime.contract import routes_for
 
 from .conftest import ENV, Synthesized, route_handler
 from .helpers import methods_by_route
@@ -51,7 +51,7 @@ def test_every_resource_answers_preflights(configured: Synthesized) -> None:
     methods = methods_by_route(configured.template)
 
     # then the auth routes and the user's route have a mock OPTIONS without auth
-    for path in [f"/{route}" for route in ADMIN_CREATE_ROUTES] + ["/reports"]:
+    for path in [route.resource for route in routes_for("ADMIN_CREATE")] + ["/reports"]:
         preflight = methods[(path, "OPTIONS")]
         assert preflight["Integration"]["Type"] == "MOCK"
         assert preflight["AuthorizationType"] == "NONE"

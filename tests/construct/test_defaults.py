@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cognito_api_construct.runtime.contract import ADMIN_CREATE_ROUTES, request_schemas
+from cognito_api_construct.runtime.contract import request_schemas, routes_for
 
 from .conftest import Synthesized
 from .helpers import logical_id_of, methods_by_route
@@ -117,7 +117,9 @@ def test_each_auth_method_is_throttled_below_cognito_quotas(defaults: Synthesize
     }
 
     # then one setting per auth route, and their sum stays below Cognito's 120 sign-ins/s
-    assert set(throttled) == {"/~1" + route.replace("/", "~1") for route in ADMIN_CREATE_ROUTES}
+    assert set(throttled) == {
+        "/~1" + route.path.replace("/", "~1") for route in routes_for("ADMIN_CREATE")
+    }
     sign_in_rate = sum(throttled[f"/~1{r}"][0] for r in ("auth", "login", "challenge", "refresh"))
     assert sign_in_rate < 120
     assert throttled["/~1signup"][0] < 50
@@ -130,15 +132,18 @@ def test_auth_routes_are_public_posts_with_validated_models(defaults: Synthesize
     validators = defaults.resources("AWS::ApiGateway::RequestValidator")
     (validator_id,) = validators
 
-    # then
-    for route in ADMIN_CREATE_ROUTES:
-        method = methods[(f"/{route}", "POST")]
+    # then each route is public at the gateway (the function reads any credential) and
+    # validated: its body's model, or (GET, DELETE) its path parameters
+    declared = routes_for("ADMIN_CREATE")
+    for route in declared:
+        method = methods[(route.resource, route.method)]
         assert method["AuthorizationType"] == "NONE"
         assert method["RequestValidatorId"] == {"Ref": validator_id}
-        assert "application/json" in method["RequestModels"]
+        assert ("application/json" in method.get("RequestModels", {})) is route.has_body
         assert method["Integration"]["Type"] == "AWS_PROXY"
-    assert {path for path, _ in methods if path.lstrip("/") in ADMIN_CREATE_ROUTES} == {
-        f"/{route}" for route in ADMIN_CREATE_ROUTES
+    auth_paths = {route.resource for route in declared}
+    assert {key for key in methods if key[0] in auth_paths} == {
+        (route.resource, route.method) for route in declared
     }
 
 
@@ -157,11 +162,15 @@ def test_models_carry_the_contract_schemas_verbatim(defaults: Synthesized) -> No
     models = defaults.resources("AWS::ApiGateway::Model")
 
     # then each route's model is exactly the contract's schema
-    for route in ADMIN_CREATE_ROUTES:
-        model_ref = methods[(f"/{route}", "POST")]["RequestModels"]["application/json"]
+    for route in routes_for("ADMIN_CREATE"):
+        if not route.has_body:
+            continue
+        model_ref = methods[(route.resource, "POST" if route.method == "POST" else route.method)][
+            "RequestModels"
+        ]["application/json"]
         model = models[model_ref["Ref"]]["Properties"]
         assert model["ContentType"] == "application/json"
-        assert model["Schema"] == request_schemas("ADMIN_CREATE")[route]
+        assert model["Schema"] == request_schemas("ADMIN_CREATE")[route.key]
     challenge_ref = methods[("/challenge", "POST")]["RequestModels"]["application/json"]
     schema = models[challenge_ref["Ref"]]["Properties"]["Schema"]
     assert schema["properties"]["challenge_responses"]["type"] == ["object", "string"]

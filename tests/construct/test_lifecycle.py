@@ -10,7 +10,6 @@ from aws_cdk import Stack
 
 from cognito_api_construct import CognitoApi
 from cognito_api_construct.runtime.contract import (
-    ACCESS_TOKEN_ROUTES,
     ADMIN_CREATE_ROUTES,
     request_schemas,
     routes_for,
@@ -81,10 +80,12 @@ def test_self_service_flow_serves_its_routes_with_their_models(self_service: Syn
     models = self_service.resources("AWS::ApiGateway::Model")
 
     # then each route of the flow, with the contract's schema for that flow
-    for route, schema in request_schemas("SELF_SERVICE").items():
-        method = methods[(f"/{route}", "POST")]
+    for route in routes_for("SELF_SERVICE"):
+        if not route.has_body:
+            continue
+        method = methods[(route.resource, route.method)]
         model = models[method["RequestModels"]["application/json"]["Ref"]]["Properties"]
-        assert model["Schema"] == schema, route
+        assert model["Schema"] == request_schemas("SELF_SERVICE")[route.key], route.key
     signup = request_schemas("SELF_SERVICE")["signup"]
     assert "password" in signup["required"]
     assert "temporary_password" not in signup["properties"]
@@ -171,14 +172,11 @@ def test_token_routes_stay_public_at_the_gateway(self_service: Synthesized) -> N
 
     # then Cognito, not an authorizer, checks their access token (the passkey routes
     # exist only with passkeys on: tests/construct/test_passwordless.py)
-    for route in ACCESS_TOKEN_ROUTES - {
-        "passkeys",
-        "passkeys/register",
-        "passkeys/register/complete",
-        "passkeys/{credential_id}",
-    }:
-        assert methods[(f"/{route}", "POST")]["AuthorizationType"] == "NONE"
-        assert "AuthorizerId" not in methods[(f"/{route}", "POST")]
+    for route in routes_for("SELF_SERVICE"):
+        if route.takes_access_token:
+            method = methods[(route.resource, route.method)]
+            assert method["AuthorizationType"] == "NONE"
+            assert "AuthorizerId" not in method
 
 
 @pytest.mark.parametrize(

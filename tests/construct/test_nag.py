@@ -11,7 +11,7 @@ from aws_cdk import App, Stack, Validations
 from cdk_nag import AwsSolutionsChecks
 
 from cognito_api_construct import CognitoApi
-from cognito_api_construct.runtime.contract import ADMIN_CREATE_ROUTES
+from cognito_api_construct.runtime.contract import ADMIN_CREATE_ROUTES, routes_for
 
 from .conftest import ENV, route_handler
 
@@ -79,7 +79,8 @@ def test_only_the_expected_rules_are_acknowledged(nag_report: dict[str, Any]) ->
         for c in v["violatingConstructs"]
     )
     assert apig4_paths == sorted(
-        f"Nagged/Auth/Api/Default/{route}/POST/Resource" for route in ADMIN_CREATE_ROUTES
+        f"Nagged/Auth/Api/Default/{route.path}/{route.method}/Resource"
+        for route in routes_for("ADMIN_CREATE")
     )
 
 

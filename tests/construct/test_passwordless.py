@@ -172,3 +172,26 @@ def test_passwordless_props_are_refused_with_an_existing_pool(stack: Stack) -> N
     pool = cognito.UserPool.from_user_pool_id(stack, "Existing", "eu-west-1_AbCdEfGhI")
     with pytest.raises(CognitoApiPropsError, match="sign_in_policy"):
         CognitoApi(stack, "Auth", user_pool=pool, sign_in_policy=_policy(email_otp=True))
+
+
+def test_passwordless_factors_with_required_mfa_are_refused(stack: Stack) -> None:
+    """Cognito offers passwordless first factors only where MFA is not required."""
+    with pytest.raises(CognitoApiPropsError, match="Mfa.OPTIONAL"):
+        CognitoApi(
+            stack,
+            "Auth",
+            feature_plan=ESSENTIALS,
+            mfa=cognito.Mfa.REQUIRED,
+            sign_in_policy=_policy(email_otp=True),
+        )
+
+
+def test_email_codes_with_admin_created_users_warn_that_emails_need_verifying(
+    stack: Stack,
+) -> None:
+    from aws_cdk.assertions import Annotations, Match
+
+    CognitoApi(stack, "Auth", feature_plan=ESSENTIALS, sign_in_policy=_policy(email_otp=True))
+    Annotations.from_stack(stack).has_warning(
+        "/Stack/Auth", Match.string_like_regexp("email codes go only to verified emails")
+    )

@@ -8,7 +8,7 @@ import pytest
 from aws_cdk import RemovalPolicy
 
 from cognito_api_construct import CognitoApi
-from cognito_api_construct.runtime.contract import ADMIN_CREATE_ROUTES
+from cognito_api_construct.runtime.contract import routes_for
 
 from .conftest import ConfiguredInputs, Synthesized
 from .helpers import logical_id_of, methods_by_route
@@ -128,11 +128,11 @@ def test_auth_throttle_fields_fall_back_to_defaults(configured: Synthesized) -> 
     # given auth_throttle=ThrottleSettings(rate_limit=5) (no burst)
     # when
     settings = configured.one("AWS::ApiGateway::Stage")["MethodSettings"]
-    auth_paths = {"/~1" + route.replace("/", "~1") for route in ADMIN_CREATE_ROUTES}
+    auth_paths = {"/~1" + r.path.replace("/", "~1") for r in routes_for("ADMIN_CREATE")}
     throttled = [s for s in settings if s["ResourcePath"] in auth_paths]
 
     # then the rate is the caller's and the burst the default
-    assert len(throttled) == len(ADMIN_CREATE_ROUTES)
+    assert len(throttled) == len(routes_for("ADMIN_CREATE"))
     assert {s["ThrottlingRateLimit"] for s in throttled} == {5}
     assert {s["ThrottlingBurstLimit"] for s in throttled} == {40}
 

@@ -23,6 +23,8 @@ NOT_CONSTRUCT = {
     "_client_results",
     "_client_http",
     "_client_passwordless",
+    "_client_account",
+    "_client_machine",
 }
 
 

@@ -272,7 +272,7 @@ def test_deleting_a_passkey_the_user_does_not_have_is_404(
 ) -> None:
     stubbed.add_client_error("delete_web_authn_credential", "ResourceNotFoundException", "x", 404)
     reply = invoke(_delete_event(make_event, with_token, "bm9uZQ"))
-    assert (reply.status, reply.body["error"]) == (404, "NotFound")
+    assert (reply.status, reply.body) == (404, {"error": "NotFound", "message": "No such passkey."})
 
 
 @pytest.mark.parametrize("credential_id", ["a/b", "a b", "x" * 1025, ""])

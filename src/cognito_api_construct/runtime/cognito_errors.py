@@ -16,6 +16,7 @@ botocore (a cold start's cost) unless boto3 is already loaded.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from .cognito_client import CognitoUnreachableError
@@ -84,8 +85,13 @@ _BY_CODE: dict[str, type[ApiError]] = {
     "WebAuthnConfigurationMissingException": InvalidParameterError,
 }
 
+
 # Where an operation gives a code another meaning.
-_BY_OPERATION: dict[tuple[str, str], type[ApiError]] = {
+def _no_such_passkey() -> ApiError:
+    return NotFoundError("No such passkey.")
+
+
+_BY_OPERATION: dict[tuple[str, str], Callable[[], ApiError]] = {
     # On /challenge an expired code means the sign-in attempt is over: start again.
     ("RespondToAuthChallenge", "ExpiredCodeException"): InvalidSessionError,
     # An unknown user must look like a wrong code, or confirming would probe accounts.
@@ -94,7 +100,7 @@ _BY_OPERATION: dict[tuple[str, str], type[ApiError]] = {
     ("ConfirmForgotPassword", "UserNotFoundException"): CodeMismatchError,
     ("ConfirmSignUp", "UserNotFoundException"): CodeMismatchError,
     # No passkey of this user has that id.
-    ("DeleteWebAuthnCredential", "ResourceNotFoundException"): NotFoundError,
+    ("DeleteWebAuthnCredential", "ResourceNotFoundException"): _no_such_passkey,
 }
 
 #: Cognito answers ResourceNotFoundException when the user pool or the app client does
@@ -129,7 +135,9 @@ def from_cognito(
             return refused()
         if code == MISCONFIGURATION and (operation, code) not in _BY_OPERATION:
             return InternalError(request_id)
-        mapped = _BY_OPERATION.get((operation, code)) or _BY_CODE.get(code)
+        mapped: Callable[[], ApiError] | None = _BY_OPERATION.get(
+            (operation, code)
+        ) or _BY_CODE.get(code)
         return mapped() if mapped else InternalError(request_id)
     if isinstance(error, CognitoUnreachableError):
         # Connection refused, DNS, connect and read timeouts, after the retries.
@@ -169,6 +177,9 @@ def _is_session_problem(operation: str, code: str, error: Any) -> bool:
     return "session" in message.lower()
 
 
+_ATTRIBUTE_WRITES = frozenset({"UpdateUserAttributes", "DeleteUserAttributes"})
+
+
 def _refused_credential(
     operation: str, code: str, error: Any, credential: Credential
 ) -> type[ApiError] | None:
@@ -193,5 +204,9 @@ def _refused_credential(
         # "Access Token has been revoked"...): only the text tells them apart.
         if operation == "ChangePassword" and "token" not in message:
             return NotAuthorizedError
+        # UpdateUserAttributes refuses an attribute the client may not write the same
+        # way ("A client attempted to write unauthorized attribute").
+        if operation in _ATTRIBUTE_WRITES and "token" not in message:
+            return InvalidParameterError
         return InvalidTokenError
     return None

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from . import schemas as s
+from .contract_account import ACCOUNT_ROUTES
 from .contract_passwordless import PASSWORDLESS_ROUTES
 from .errors import (
     CodeMismatchError,
@@ -321,6 +322,7 @@ ROUTES: Final[tuple[Route, ...]] = (
         summary="Check the authenticator app's code.",
     ),
     *PASSWORDLESS_ROUTES,
+    *ACCOUNT_ROUTES,
 )
 
 
@@ -357,8 +359,8 @@ def _segments() -> Iterator[str]:
 #: Top-level path segments of every flow's routes: never available to user routes, so
 #: switching flows cannot collide with them.
 RESERVED_SEGMENTS: Final[frozenset[str]] = frozenset(_segments())
-#: The paths of the ADMIN_CREATE flow's routes.
-ADMIN_CREATE_ROUTES: Final[tuple[str, ...]] = tuple(r.path for r in routes_for(ADMIN_CREATE))
+#: The keys of the ADMIN_CREATE flow's routes (:attr:`Route.key`: the path of a POST).
+ADMIN_CREATE_ROUTES: Final[tuple[str, ...]] = tuple(r.key for r in routes_for(ADMIN_CREATE))
 #: Routes that read the access token from the token header (the MFA routes only when
 #: the body carries no session).
 ACCESS_TOKEN_ROUTES: Final[frozenset[str]] = frozenset(
@@ -367,5 +369,5 @@ ACCESS_TOKEN_ROUTES: Final[frozenset[str]] = frozenset(
 
 
 def request_schemas(flow: str) -> dict[str, Schema]:
-    """The request schema of each route of a flow, by path (a view of the declarations)."""
-    return {declared.path: declared.request for declared in routes_for(flow)}
+    """The request schema of each route of a flow, by :attr:`Route.key`."""
+    return {declared.key: declared.request for declared in routes_for(flow)}

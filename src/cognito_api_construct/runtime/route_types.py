@@ -109,12 +109,26 @@ class Route:
         return f"/{self.path}"
 
     @property
+    def key(self) -> str:
+        """The route's key among a flow's: ``"password/forgot"``, ``"GET me"``.
+
+        A POST route's key is its path; any other's is method and path, since several
+        methods may share a path.
+        """
+        return self.path if self.method == "POST" else f"{self.method} {self.path}"
+
+    @property
     def name(self) -> str:
-        """The route's name in construct ids and model titles, e.g. ``PasswordForgot``."""
-        return "".join(
+        """The route's name in construct ids and model titles, e.g. ``PasswordForgot``.
+
+        Routes of another method than POST are named with it first (``GetMe``,
+        ``DeletePasskeysCredentialId``): several methods may share a path.
+        """
+        path = "".join(
             part.strip("{}").replace("_", " ").title().replace(" ", "")
             for part in self.path.split("/")
         )
+        return path if self.method == "POST" else self.method.capitalize() + path
 
     @property
     def all_errors(self) -> tuple[type[ApiError], ...]:

@@ -191,6 +191,34 @@ TOTP_SETUP: Final = answer(
     },
     ["secret_code", "otpauth_uri"],
 )
+#: Attributes a user writes: names as Cognito spells them, values as strings.
+ATTRIBUTES: Final[Schema] = {
+    "type": "object",
+    "maxProperties": 32,
+    "additionalProperties": {"type": "string", "maxLength": CHALLENGE_RESPONSE_VALUE_MAX},
+}
+VERIFIABLE_ATTRIBUTE: Final[Schema] = {"type": "string", "pattern": "^(email|phone_number)$"}
+ME: Final = answer(
+    "Me",
+    {
+        "username": _STRING,
+        "attributes": {"type": "object", "additionalProperties": _STRING},
+        "mfa": {
+            "type": "object",
+            "properties": {
+                "preferred": {"type": ["string", "null"]},
+                "enabled": {"type": "array", "items": _STRING},
+            },
+        },
+    },
+    ["username", "attributes", "mfa"],
+)
+ME_UPDATED: Final = answer(
+    "MeUpdated",
+    # The attributes that take effect once their code is verified on /me/verify.
+    {"verification_required": {"type": "array", "items": _STRING}},
+    ["verification_required"],
+)
 #: A browser's ``PublicKeyCredential.toJSON()``: Cognito and the WebAuthn library read it.
 WEBAUTHN_CREDENTIAL: Final[Schema] = {"type": "object", "maxProperties": 16}
 PASSKEY_CREATION_OPTIONS: Final = answer(
