@@ -4,13 +4,14 @@ Parts, one module each (routing, translation and state apart, as in moto):
 ``assembly``/``apimodel`` read the cloud assembly; ``synth`` runs the app without the
 cdk CLI; ``services`` runs the embedded AWS services (moto, with ``cognito``, the
 Cognito front that gives it Cognito's semantics) and creates the stack's pools, clients
-and secrets; ``resolve`` evaluates intrinsic functions; ``workers`` runs the Lambdas
-and ``invoker`` lets the user pools run their triggers in them; ``authorizer`` checks
-tokens; ``validation``, ``events``, ``gateway_responses``, ``waf``, ``gateway`` and
-``gateway_server`` play API Gateway over ``http`` (werkzeug); ``api`` wires them as
-``LocalApi``; ``cli`` is the ``cognito-api-local`` command. The runtime is reached only
-through the template (its asset directory), never imported from here. Needs the
-``local`` extra. ``LocalApi`` is imported on first use, so the services' process
+and secrets; ``oauth`` the resource servers and domains, and forwards the token
+endpoint (client credentials); ``resolve`` evaluates intrinsic functions; ``workers``
+runs the Lambdas and ``invoker`` lets the user pools run their triggers in them;
+``authorizer`` checks tokens; ``validation``, ``events``, ``gateway_responses``,
+``waf``, ``gateway`` and ``gateway_server`` play API Gateway over ``http`` (werkzeug);
+``api`` wires them as ``LocalApi``; ``cli`` is the ``cognito-api-local`` command. The
+runtime is reached only through the template (its asset directory), never imported from
+here. Needs the ``local`` extra. ``LocalApi`` is imported on first use, so the services' process
 (``python -m cognito_api_construct.local.cognito``) loads none of the gateway.
 """
 

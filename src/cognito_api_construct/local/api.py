@@ -5,8 +5,10 @@ the routes, of the Lambda authorizers and of the pools' triggers; one the emulat
 cannot run only makes its own routes answer 502, or 500 for an authorizer's), start
 the Lambda invoker (the pools' triggers run in the workers through it), the embedded
 services (moto and its Cognito front) and the stack's resources, the workers, the
-authorizers (Cognito, and Lambda ones run in the workers) and the gateway; and stop all
-of it, in reverse, on ``close()``. The parts it wires know nothing of each other.
+authorizers (Cognito, and Lambda ones run in the workers) and the gateway with its
+extras (``/openapi.json``, ``/_outbox``, the token endpoint ``POST /oauth2/token``
+forwarded to the services); and stop all of it, in reverse, on ``close()``. The parts
+it wires know nothing of each other.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 import logging
 import shutil
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
@@ -36,6 +39,7 @@ from .gateway_responses import HttpResponse
 from .gateway_server import GatewayServer
 from .invoker import LambdaInvoker
 from .lambda_authorizer import LAMBDA_AUTHORIZER_TYPES, LambdaAuthorizer, lambda_authorizers
+from .oauth import TOKEN_PATH, forward_token_request, is_machine_client
 from .openapi import DOCUMENT_PATH, dumps, openapi_document
 from .resolve import References
 from .services import EmbeddedServices, function_arn
@@ -206,16 +210,49 @@ class LocalApi:
         return self.services_url
 
     @property
+    def token_url(self) -> str:
+        """The token endpoint (client credentials grant): ``{root_url}/oauth2/token``.
+
+        A deployed pool serves it at its domain; the emulator at its root for every pool.
+        """
+        return f"{self.root_url}{TOKEN_PATH}"
+
+    @property
+    def machine_client_ids(self) -> list[str]:
+        """The ids of the template's clients that allow the client credentials grant."""
+        return [
+            self._physical(logical_id)
+            for logical_id, properties in self.stack.of_type("AWS::Cognito::UserPoolClient")
+            if is_machine_client(properties)
+        ]
+
+    def client_secret(self, client_id: str) -> str:
+        """The secret of the template's app client ``client_id`` (for the token endpoint).
+
+        Raises:
+            LocalApiError: not started, no such client in the template, or no secret.
+        """
+        if self.references is None:
+            raise LocalApiError("LocalApi is not started: use it in a `with` block.")
+        for logical_id, _ in self.stack.of_type("AWS::Cognito::UserPoolClient"):
+            if self.references.refs.get(logical_id) == client_id:
+                secret = self.references.attributes.get((logical_id, "ClientSecret"))
+                if secret is None:
+                    raise LocalApiError(f"App client {client_id} has no secret.")
+                return secret
+        raise LocalApiError(f"App client {client_id} is not a client of the template.")
+
+    @property
     def user_pool_id(self) -> str:
         """The id of the pool the API's authorizer trusts (else the stack's first pool)."""
         return self._physical(self._pool_logical_id())
 
     @property
     def client_id(self) -> str:
-        """The id of the first app client of that pool."""
+        """The id of the first app client of that pool that signs users in (not a machine's)."""
         pool = self._pool_logical_id()
         for logical_id, properties in self.stack.of_type("AWS::Cognito::UserPoolClient"):
-            if properties.get("UserPoolId") == {"Ref": pool}:
+            if properties.get("UserPoolId") == {"Ref": pool} and not is_machine_client(properties):
                 return self._physical(logical_id)
         raise LocalApiError(f"User pool {pool} has no app client in the template.")
 
@@ -355,7 +392,11 @@ class LocalApi:
             region=self.stack.region,
         )
         self._server = GatewayServer(
-            gateway, self.host, self._port, extras={OUTBOX_PATH: self._serve_outbox}
+            gateway,
+            self.host,
+            self._port,
+            extras={OUTBOX_PATH: self._serve_outbox},
+            post_extras={TOKEN_PATH: partial(forward_token_request, self._services.endpoint_url)},
         )
         # Bound by now: the document can name the real stage URL as its server.
         document = dumps(self.openapi()).encode()

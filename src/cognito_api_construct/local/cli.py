@@ -2,8 +2,9 @@
 
 It owns the command line and the terminal: ``serve`` and ``openapi`` (the document
 on stdout), arguments, the startup banner (base URL, routes with protected/public, the
-token header, pool and client ids, the triggers the pool runs, the functions that
-cannot run locally, the outbox, a copy-paste ``curl``), each email or SMS printed as
+token header, pool and client ids, the machine clients and the token URL (never a
+secret), the triggers the pool runs, the functions that cannot run locally, the outbox,
+a copy-paste ``curl``), each email or SMS printed as
 the embedded Cognito sends it, a warning when ``--host`` is not loopback, and the
 clean stop on Ctrl-C or SIGTERM. Everything it starts belongs to ``LocalApi``.
 """
@@ -25,6 +26,7 @@ from typing import Any
 
 from .api import LocalApi, LocalApiError, parse_assignments
 from .assembly import AssemblyError, read_assembly, select_api
+from .oauth import is_machine_client, resolved_properties
 from .openapi import dumps, openapi_document
 from .services import ServicesError
 from .synth import SynthesisError, read_app_command, synthesize
@@ -97,6 +99,11 @@ def banner(api: LocalApi) -> str:
     headers = sorted({a.token_header for a in api.api.authorizers.values() if a.token_header})
     if headers:
         lines.append(f"Protected routes take the id token in the {', '.join(headers)} header.")
+    scoped = sorted({scope for route in api.routes for scope in route.authorization_scopes})
+    if scoped:
+        lines.append(
+            f"Routes with scopes take an access token granting one of: {', '.join(scoped)}"
+        )
     with contextlib.suppress(LocalApiError):  # an API without a user pool
         lines += ["", f"User pool: {api.user_pool_id}", f"App client: {api.client_id}"]
     triggers = sorted(api.functions.triggers)
@@ -109,6 +116,7 @@ def banner(api: LocalApi) -> str:
         f"{api.cognito_url} with any dummy credentials"
     )
     lines.append(f"Emails and SMS Cognito sends: printed here, and GET {api.root_url}/_outbox")
+    lines += _machine_clients(api)
     if any(route.path == "/auth" for route in api.routes):
         body = '{"username": "alice", "password": "<password>"}'
         lines += [
@@ -119,6 +127,37 @@ def banner(api: LocalApi) -> str:
         ]
     lines += ["", "Ctrl-C stops everything."]
     return "\n".join(lines)
+
+
+def _machine_clients(api: LocalApi) -> list[str]:
+    """The machine clients (id, name, scopes), the token URL, how to read a secret.
+
+    A secret is never printed: the banner may end up in a log or a screen share.
+    """
+    if not api.machine_client_ids or api.references is None:
+        return []
+    lines = ["", "Machine clients (client credentials grant):"]
+    pools = []
+    for logical_id, properties in api.stack.of_type("AWS::Cognito::UserPoolClient"):
+        if is_machine_client(properties):
+            chosen = resolved_properties(
+                properties, ("AllowedOAuthScopes", "UserPoolId"), api.references, logical_id
+            )
+            pools.append(chosen.get("UserPoolId", "<pool>"))
+            name = properties.get("ClientName") or logical_id
+            scopes = " ".join(map(str, chosen.get("AllowedOAuthScopes", [])))
+            lines.append(f"  {api.references.refs[logical_id]}  {name}  scopes: {scopes}")
+    first = api.machine_client_ids[0]
+    return [
+        *lines,
+        f"Token URL: POST {api.token_url}  (form grant_type=client_credentials, optional "
+        "scope; HTTP Basic client_id:client_secret)",
+        "A client's secret: LocalApi.client_secret(client_id), or aws cognito-idp "
+        f"describe-user-pool-client --endpoint-url {api.services_url} --region "
+        f"{api.stack.region} --user-pool-id {pools[0]} --client-id <id>",
+        f'  curl -s -X POST {api.token_url} -u "{first}:$CLIENT_SECRET" '
+        "-d grant_type=client_credentials",
+    ]
 
 
 def _openapi(options: argparse.Namespace) -> int:

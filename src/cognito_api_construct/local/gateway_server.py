@@ -3,10 +3,11 @@
 It owns what happens before and after the API's pipeline: the ``Host`` check (only the
 names the emulator serves), reading the body (malformed HTTP: 400; over API Gateway's
 10 MB: 413), load shedding (too many requests at once: API Gateway's 429 THROTTLED
-answer, never a reset or a hang), the emulator's extras served on GET at the root,
-outside the stage, which a deployed API does not have (``/openapi.json``,
-``/_outbox``), and one log line per request: method, path, status, latency; never a
-query string, a header value or a body, which may hold credentials.
+answer, never a reset or a hang), the emulator's extras at the root, outside the
+stage, which a deployed API does not have: on GET ``/openapi.json`` and ``/_outbox``,
+on POST ``/oauth2/token`` (a pool domain's token endpoint; another method there is 405),
+and one log line per request: method, path, status, latency; never a query string, a
+header value or a body, which may hold credentials.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .http import (
     reason_phrase,
 )
 
-__all__ = ["Extra", "GatewayServer"]
+__all__ = ["Extra", "GatewayServer", "PostExtra"]
 
 _LOG = logging.getLogger("cognito_api_construct.local.gateway")
 #: Requests answered at once before the gateway sheds load (429): far more than the
@@ -39,6 +40,8 @@ MAX_IN_FLIGHT = 256
 
 #: An extra: the query string in, the answer out.
 Extra = Callable[[str], HttpResponse]
+#: A POST extra: the whole request in, the answer out.
+PostExtra = Callable[[Request], HttpResponse]
 
 
 class GatewayServer:
@@ -49,6 +52,7 @@ class GatewayServer:
         host: the address to bind. Defaults to 127.0.0.1.
         port: the port. Defaults to 8787.
         extras: GET handlers at the root, outside the stage, by path.
+        post_extras: POST handlers at the root, by path.
     """
 
     def __init__(
@@ -57,9 +61,11 @@ class GatewayServer:
         host: str = "127.0.0.1",
         port: int = 8787,
         extras: Mapping[str, Extra] | None = None,
+        post_extras: Mapping[str, PostExtra] | None = None,
     ) -> None:
         self.gateway = gateway
         self.extras: dict[str, Extra] = dict(extras or {})
+        self.post_extras: dict[str, PostExtra] = dict(post_extras or {})
         self._in_flight = InFlight(MAX_IN_FLIGHT)
         self._server = LocalServer("gateway", self._app, host, port)
         self._host = host
@@ -109,6 +115,15 @@ class GatewayServer:
         if extra is not None:
             return extra(str(environ.get("QUERY_STRING", "")))
         request = _request(environ, body)
+        post_extra = self.post_extras.get(path)
+        if post_extra is not None:
+            if method != "POST":
+                return _message(405, "Method Not Allowed", [("Allow", "POST")])
+            try:
+                return post_extra(request)
+            except Exception:  # e.g. the services gone: still an answer
+                _LOG.exception("%s %s: emulator error", method, path)
+                return _message(500, "Internal server error")
         if not self._in_flight.enter():
             return self.gateway.refuse(request, "THROTTLED")
         try:
@@ -133,7 +148,11 @@ def _request(environ: dict[str, Any], body: bytes) -> Request:
     )
 
 
-def _message(status: int, message: str) -> HttpResponse:
+def _message(
+    status: int, message: str, headers: list[tuple[str, str]] | None = None
+) -> HttpResponse:
     return HttpResponse(
-        status, [("Content-Type", "application/json")], f'{{"message": "{message}"}}'.encode()
+        status,
+        [("Content-Type", "application/json"), *(headers or [])],
+        f'{{"message": "{message}"}}'.encode(),
     )

@@ -4,7 +4,9 @@ It owns the services' process (``python -m cognito_api_construct.local.cognito``
 with the Cognito front before it, on 127.0.0.1 and a free port, stopped with the
 emulator), the outbox it reports (every email and SMS Cognito would send, one JSON line
 each), and the creation in it of each ``AWS::Cognito::UserPool`` (its Lambda triggers
-resolved to the emulator's functions), ``AWS::Cognito::UserPoolClient`` and
+resolved to the emulator's functions), ``AWS::Cognito::UserPoolResourceServer`` and
+``AWS::Cognito::UserPoolDomain`` (``oauth``), ``AWS::Cognito::UserPoolClient`` (its
+properties' references resolved, e.g. scopes naming a resource server) and
 ``AWS::SecretsManager::Secret`` of the stack with the template's properties. It returns
 the physical ids as ``References`` for ``resolve``; it runs no Lambda itself.
 """
@@ -28,6 +30,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from . import oauth
 from .assembly import LambdaFunction, Stack
 from .resolve import References, UnresolvedReferenceError, resolve
 
@@ -224,7 +227,8 @@ class EmbeddedServices:
         # The functions' ARNs first: a pool's triggers name them.
         _add_local_resources(stack, refs, attributes)
         self._create_pools(stack, refs, attributes)
-        self._create_clients(stack, refs, attributes)
+        scopes = self._create_oauth(stack, refs, attributes)
+        self._create_clients(stack, refs, attributes, scopes)
         self._create_secrets(stack, secret_values, refs, attributes)
         return References(
             region=stack.region,
@@ -266,8 +270,25 @@ class EmbeddedServices:
                 }
             )
 
-    def _create_clients(
+    def _create_oauth(
         self, stack: Stack, refs: dict[str, str], attributes: dict[tuple[str, str], str]
+    ) -> dict[str, frozenset[str]]:
+        """The resource servers and domains; each pool's ``identifier/scope`` names."""
+        cognito = self.client("cognito-idp", stack.region)
+        partial = References(stack.region, stack.account, stack.name, refs, attributes)
+        try:
+            scopes = oauth.create_resource_servers(cognito, stack, partial, refs)
+            oauth.create_domains(cognito, stack, partial, refs, attributes)
+        except oauth.OAuthSetupError as error:
+            raise ServicesError(str(error)) from error
+        return scopes
+
+    def _create_clients(
+        self,
+        stack: Stack,
+        refs: dict[str, str],
+        attributes: dict[tuple[str, str], str],
+        scopes: Mapping[str, frozenset[str]],
     ) -> None:
         cognito = self.client("cognito-idp", stack.region)
         partial = References(stack.region, stack.account, stack.name, refs, attributes)
@@ -278,11 +299,16 @@ class EmbeddedServices:
                 raise ServicesError(
                     f"User pool client {logical_id}: its pool is not in this stack ({error})"
                 ) from error
-            arguments = _literal(properties, _CLIENT_PROPERTIES, logical_id)
+            arguments = oauth.resolved_properties(
+                properties, _CLIENT_PROPERTIES, partial, logical_id
+            )
             name = properties.get("ClientName")
             arguments["ClientName"] = name if isinstance(name, str) else logical_id
             try:
+                oauth.check_client(logical_id, arguments, scopes.get(pool_id, frozenset()))
                 client = cognito.create_user_pool_client(UserPoolId=pool_id, **arguments)
+            except oauth.OAuthSetupError as error:
+                raise ServicesError(str(error)) from error
             except (BotoCoreError, ClientError) as error:
                 raise ServicesError(f"User pool client {logical_id}: {error}") from error
             client_id = client["UserPoolClient"]["ClientId"]

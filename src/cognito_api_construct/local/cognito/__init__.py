@@ -10,7 +10,8 @@ per-user TOTP secrets; MFA enforced as configured; case-insensitive usernames; t
 password policy on every new password; real codes delivered to an outbox; the sign-in
 lockout; the app client's write permissions and verification of changed emails and
 phone numbers; the Lambda triggers, invoked in the emulator's workers; tokens with the
-claims a deployed pool issues. Other calls (the admin and management API) go to moto,
+claims a deployed pool issues, and machines' tokens from the OAuth 2.0 token endpoint
+(client credentials). Other calls (the admin and management API) go to moto,
 usernames matched as the pool matches them.
 
 Modules: ``errors`` (Cognito's error answers), ``store`` (moto's objects, looked up as
@@ -19,7 +20,8 @@ secrets, token metadata, pending attribute values, failed sign-ins, passkeys),
 ``passwords``, ``messages`` (the outbox), ``triggers``, ``tokens``, ``lockout``,
 ``signin`` (InitiateAuth, challenges, TOTP), ``passwordless`` (choice-based sign-in,
 ``USER_AUTH``), ``webauthn_ops`` (passkeys: registration, verification),
-``mfa_config`` (the pool's MFA and passkey settings), ``accounts`` (sign-up, passwords,
+``mfa_config`` (the pool's MFA and passkey settings), ``token_endpoint`` (``POST
+/oauth2/token``, the client credentials grant), ``accounts`` (sign-up, passwords,
 sign-out, users), ``attributes`` (the user's own attributes and their verification),
 ``front`` (dispatch), ``server`` and ``__main__`` (the process). Nothing here imports
 the auth runtime.

@@ -3,10 +3,11 @@
 One werkzeug application on loopback: a Cognito call (``X-Amz-Target:
 AWSCognitoIdentityProviderService.*``) goes to the front, which answers it or hands it
 to moto; every other call (Secrets Manager, the JWKS of a pool...) goes to moto
-directly. It serves only its own host names (loopback, its port), and refuses anything a
-browser sends (an ``Origin`` or ``Sec-Fetch-*`` header): no web page may read the
-emulated Secrets Manager or call moto's admin APIs, whatever moto's CORS would allow
-(it is off too: ``MOTO_DISABLE_GLOBAL_CORS``).
+directly; ``/oauth2/token`` is the pools' OAuth 2.0 token endpoint (``token_endpoint``),
+which the gateway forwards here. It serves only its own host names (loopback, its port),
+and refuses anything a browser sends (an ``Origin`` or ``Sec-Fetch-*`` header): no web
+page may read the emulated Secrets Manager or call moto's admin APIs, whatever moto's
+CORS would allow (it is off too: ``MOTO_DISABLE_GLOBAL_CORS``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from ..http import BodyError, allowed_hosts, host_allowed, json_response, read_body
-from . import front, messages
+from . import front, messages, token_endpoint
 from .store import LOCK
 
 __all__ = ["ServicesApp"]
@@ -62,6 +63,14 @@ class ServicesApp:
             wanted = parse_qs(str(environ.get("QUERY_STRING", ""))).get("to")
             listed = messages.sent(wanted[0] if wanted else None)
             return json_response(start_response, 200, {"messages": listed})
+        if environ.get("PATH_INFO") == token_endpoint.PATH:
+            status, headers, payload = token_endpoint.answer(
+                str(environ.get("REQUEST_METHOD", "")),
+                environ.get("CONTENT_TYPE"),
+                environ.get("HTTP_AUTHORIZATION"),
+                body,
+            )
+            return json_response(start_response, status, payload, headers)
         target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
         if not target.startswith(front.PREFIX):
             return self._moto_call(environ, start_response, body)

@@ -159,6 +159,25 @@ class Pool:
         """How long an admin-created user's temporary password works (0 means 7)."""
         return int(self.password_policy.get("TemporaryPasswordValidityDays") or 7)
 
+    @property
+    def domains(self) -> tuple[str, ...]:
+        """The pool's domain prefixes (CreateUserPoolDomain): where its OAuth endpoints are."""
+        return tuple(
+            str(name)
+            for backend in _backends()
+            for name, domain in backend.user_pool_domains.items()
+            if domain.user_pool_id == self.id
+        )
+
+    @property
+    def resource_server_scopes(self) -> frozenset[str]:
+        """Every ``identifier/scope`` the pool's resource servers define."""
+        return frozenset(
+            f"{server.identifier}/{scope['ScopeName']}"
+            for server in self.model.resource_servers.values()
+            for scope in server.scopes or ()
+        )
+
     def users(self) -> Iterator[CognitoIdpUser]:
         """Every user of the pool."""
         yield from list(self.model.users.values())

@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, Final
 
+from joserfc import jwt
 from moto.cognitoidp.models import CognitoIdpUser
 
 from . import triggers
@@ -30,7 +31,7 @@ from .errors import CognitoError
 from .state import STATE, RefreshRecord
 from .store import App, Pool, attributes_of, find_pool, pool_of_user_token, status_of
 
-__all__ = ["USER_SCOPE", "end_all", "issue", "refresh", "user_of_access_token"]
+__all__ = ["USER_SCOPE", "end_all", "issue", "refresh", "sign", "user_of_access_token"]
 
 USER_SCOPE: Final = "aws.cognito.signin.user.admin"
 #: Claims no trigger may add, override or suppress.
@@ -245,6 +246,12 @@ def _apply(claims: dict[str, Any], details: Mapping[str, Any], *, strings_only: 
             claims.pop(str(name), None)
 
 
+def sign(pool: Pool, claims: Mapping[str, Any]) -> str:
+    """A JWT of ``claims`` signed as moto signs the pool's tokens (RS256, its one key)."""
+    key = pool.model.json_web_key
+    return str(jwt.encode({"kid": key.kid, "alg": "RS256"}, dict(claims), key))
+
+
 def user_of_access_token(access_token: str) -> tuple[Pool, str, CognitoIdpUser]:
     """The pool, client id and user an access token acts for, as Cognito checks it.
 
@@ -261,6 +268,9 @@ def user_of_access_token(access_token: str) -> tuple[Pool, str, CognitoIdpUser]:
             raise CognitoError.not_authorized("Invalid Access Token")
         if _expired(claims):
             raise CognitoError.not_authorized("Access Token has expired")
+        if USER_SCOPE not in str(claims.get("scope", "")).split():
+            # A machine's token (client credentials) never acts for a user.
+            raise CognitoError.not_authorized("Access Token does not have required scopes")
         raise CognitoError.not_authorized("Access Token has been revoked")
     pool, client_id, username = issued
     if claims is None or _expired(claims):

@@ -7,6 +7,7 @@ policy, a custom stage name, and a nested protected route ``v1/reports`` (GET, P
 from pathlib import Path
 
 import aws_cdk as cdk
+from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -30,6 +31,12 @@ auth = CognitoApi(
     mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
     token_header="X-Api-Token",
     stage_name="v2",
+    # The construct's web ACL (managed rules, the auth routes' rate limit) on the stage
+    # and the pool: the gates check it synthesizes clean; the emulator evaluates none of
+    # its rules (managed and rate-based), so requests pass as without it.
+    waf=True,
+    auth_reserved_concurrency=5,
+    stage_throttle=apigateway.ThrottleSettings(rate_limit=50, burst_limit=100),
 )
 # Its own role and log group instead of AWSLambdaBasicExecutionRole, which may write to
 # every log group in the account (cdk-nag AwsSolutions-IAM4).
