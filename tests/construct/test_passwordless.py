@@ -176,7 +176,7 @@ def test_passwordless_props_are_refused_with_an_existing_pool(stack: Stack) -> N
 
 def test_passwordless_factors_with_required_mfa_are_refused(stack: Stack) -> None:
     """Cognito offers passwordless first factors only where MFA is not required."""
-    with pytest.raises(CognitoApiPropsError, match="Mfa.OPTIONAL"):
+    with pytest.raises(CognitoApiPropsError, match=r"Mfa\.OPTIONAL"):
         CognitoApi(
             stack,
             "Auth",
