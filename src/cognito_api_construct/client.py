@@ -36,7 +36,7 @@ from __future__ import annotations
 import json as jsonlib
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -44,6 +44,7 @@ from ._client_account import AccountMixin
 from ._client_errors import CognitoApiError, api_error, decode
 from ._client_http import check_base_url, no_redirect_opener, redirect_error, under_base
 from ._client_machine import MachineCredentials
+from ._client_mfa import MfaMixin
 from ._client_passwordless import PasswordlessMixin
 from ._client_results import (
     Challenge,
@@ -74,7 +75,7 @@ __all__ = [
 _AUTH_ROUTES = {declared.resource: declared for declared in ROUTES}
 
 
-class CognitoApiClient(PasswordlessMixin, AccountMixin):
+class CognitoApiClient(MfaMixin, PasswordlessMixin, AccountMixin):
     """Calls the auth routes and the protected routes of one deployed (or local) API.
 
     Args:
@@ -260,70 +261,6 @@ class CognitoApiClient(PasswordlessMixin, AccountMixin):
                 challenge=step,
             )
         return step
-
-    def answer_mfa_setup(
-        self, challenge: Challenge, username: str, code_for: Callable[[TotpSetup], str]
-    ) -> Tokens | Challenge:
-        """Complete an ``MFA_SETUP`` challenge with TOTP, passing the newest session on.
-
-        Args:
-            challenge: The ``MFA_SETUP`` challenge.
-            username: The user signing in (also labels the authenticator entry).
-            code_for: Shows the secret to the user (e.g. as a QR code of
-                ``otpauth_uri``) and returns the code their app displays.
-
-        Returns:
-            Tokens, or the next challenge.
-        """
-        setup = self.setup_totp(challenge, username=username)
-        verified = self.verify_totp(code_for(setup), session=setup.session)
-        return self.respond_to_challenge(
-            Challenge(name="MFA_SETUP", session=verified.session or "", parameters={}),
-            {"USERNAME": username},
-        )
-
-    def setup_totp(
-        self, session: Challenge | str | None = None, *, username: str | None = None
-    ) -> TotpSetup:
-        """Get a TOTP secret for an authenticator app.
-
-        Args:
-            session: During sign-in, the ``MFA_SETUP`` challenge (or its session).
-                Defaults to none: set up TOTP for the signed-in user (access token).
-            username: Labels the entry in the authenticator app. Defaults to the
-                signed-in user's name, or "account" during sign-in.
-        """
-        body: dict[str, str] = {}
-        session_value = session.session if isinstance(session, Challenge) else session
-        if session_value:
-            body["session"] = session_value
-        if username:
-            body["username"] = username
-        answer = self._post("/mfa/setup", body, with_access_token=not session_value)
-        return TotpSetup(
-            secret_code=answer["secret_code"],
-            otpauth_uri=answer["otpauth_uri"],
-            session=answer.get("session"),
-        )
-
-    def verify_totp(self, code: str, *, session: str | None = None) -> TotpVerification:
-        """Check a code from the authenticator app.
-
-        Args:
-            code: The six digits the app shows.
-            session: During sign-in, ``TotpSetup.session``. Defaults to none: verify for
-                the signed-in user, which makes TOTP their preferred second factor.
-
-        Raises:
-            CognitoApiError: 400 ``CodeMismatch`` for a wrong code.
-        """
-        body = {"code": code}
-        if session:
-            body["session"] = session
-        answer = self._post("/mfa/verify", body, with_access_token=not session)
-        return TotpVerification(
-            session=answer.get("session"), preferred_mfa=answer.get("preferred_mfa")
-        )
 
     def refresh(self, refresh_token: str | None = None) -> Tokens:
         """Get new id and access tokens with a refresh token.

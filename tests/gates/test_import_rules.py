@@ -25,6 +25,7 @@ NOT_CONSTRUCT = {
     "_client_passwordless",
     "_client_account",
     "_client_machine",
+    "_client_mfa",
 }
 
 
