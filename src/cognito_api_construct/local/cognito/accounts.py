@@ -23,7 +23,7 @@ from . import messages, passwords, tokens, triggers
 from .errors import CognitoError
 from .signin import check_secret_hash, create_migrated_user
 from .state import STATE
-from .store import Pool, attributes_of, find_client, find_pool, status_of
+from .store import App, Pool, attributes_of, find_client, find_pool, status_of
 
 __all__ = ["HANDLERS", "check_code"]
 
@@ -127,8 +127,12 @@ def check_code(user: CognitoIdpUser, purpose: str, code: str, *, use: bool = Tru
         del STATE.codes[(user.id, purpose)]
 
 
-def confirm_sign_up(body: Body) -> Answer:
-    """ConfirmSignUp: the code confirms the user and verifies where it went."""
+def _code_holder(body: Body) -> tuple[App, CognitoIdpUser]:
+    """The client and the user a code is answered for (``SecretHash`` checked).
+
+    An unknown user is a wrong code when the client hides which users exist
+    (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html).
+    """
     app = find_client(str(body.get("ClientId", "")))
     username = str(body.get("Username", ""))
     check_secret_hash(app, username, body.get("SecretHash"))
@@ -137,6 +141,12 @@ def confirm_sign_up(body: Body) -> Answer:
         if app.prevents_existence_errors:
             raise CognitoError.code_mismatch()
         raise CognitoError.user_not_found()
+    return app, user
+
+
+def confirm_sign_up(body: Body) -> Answer:
+    """ConfirmSignUp: the code confirms the user and verifies where it went."""
+    app, user = _code_holder(body)
     if user.status != UserStatus.UNCONFIRMED:
         raise CognitoError.not_authorized(
             f"User cannot be confirmed. Current status is {status_of(user)}"
@@ -238,14 +248,7 @@ def forgot_password(body: Body) -> Answer:
 
 def confirm_forgot_password(body: Body) -> Answer:
     """ConfirmForgotPassword: the reset code and a new password the policy accepts."""
-    app = find_client(str(body.get("ClientId", "")))
-    username = str(body.get("Username", ""))
-    check_secret_hash(app, username, body.get("SecretHash"))
-    user = app.pool.find_user(username)
-    if user is None:
-        if app.prevents_existence_errors:
-            raise CognitoError.code_mismatch()
-        raise CognitoError.user_not_found()
+    app, user = _code_holder(body)
     check_code(user, "reset", str(body.get("ConfirmationCode", "")), use=False)
     password = str(body.get("Password", ""))
     # A refused password leaves the code usable for a better one.

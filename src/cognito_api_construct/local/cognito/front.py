@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
-from . import accounts, attributes, mfa_config, passwordless, refresh, signin, webauthn_ops
+from . import accounts, attributes, mfa_config, passwordless, refresh, totp, webauthn_ops
 from .errors import CognitoError
 from .store import LOCK, find_pool
 
@@ -35,9 +35,9 @@ OWN: Final[dict[str, Handler]] = {
     **mfa_config.HANDLERS,
     "InitiateAuth": passwordless.initiate_auth,
     "RespondToAuthChallenge": passwordless.respond_to_auth_challenge,
-    "AssociateSoftwareToken": signin.associate_software_token,
-    "VerifySoftwareToken": signin.verify_software_token,
-    "SetUserMFAPreference": signin.set_user_mfa_preference,
+    "AssociateSoftwareToken": totp.associate_software_token,
+    "VerifySoftwareToken": totp.verify_software_token,
+    "SetUserMFAPreference": totp.set_user_mfa_preference,
     "GetTokensFromRefreshToken": refresh.get_tokens_from_refresh_token,
 }
 

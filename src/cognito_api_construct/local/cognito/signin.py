@@ -31,11 +31,10 @@ from moto.cognitoidp.models import CognitoIdpUser, UserStatus
 
 from . import lockout, messages, passwords, tokens, triggers
 from .errors import CognitoError
-from .state import STATE, Session, new_totp_secret, totp_matches
+from .state import STATE, Session, totp_accepted
 from .store import App, attributes_of, find_client, status_of
 
 __all__ = [
-    "associate_software_token",
     "check_secret_hash",
     "event_attributes",
     "give_back",
@@ -44,9 +43,7 @@ __all__ = [
     "new_challenge",
     "password_sign_in",
     "respond_to_auth_challenge",
-    "set_user_mfa_preference",
     "take_session",
-    "verify_software_token",
 ]
 
 Body = Mapping[str, Any]
@@ -401,7 +398,7 @@ def _software_token(
     app: App, user: CognitoIdpUser, session: Session, responses: Body, metadata: Body
 ) -> Answer:
     code = str(responses.get("SOFTWARE_TOKEN_MFA_CODE", ""))
-    if not _totp_accepted(user, STATE.totp_secrets.get(user.id), code):
+    if not totp_accepted(user, STATE.totp_secrets.get(user.id), code):
         raise CognitoError.code_mismatch("Invalid code or auth state for the user.")
     return issue_tokens(app, user, "TokenGeneration_Authentication", metadata)
 
@@ -435,116 +432,3 @@ _ANSWERS: dict[str, Handler] = {
     "SMS_MFA": _sms_code,
     "SELECT_MFA_TYPE": _select_mfa_type,
 }
-
-
-def _totp_accepted(user: CognitoIdpUser, secret: str | None, code: str) -> bool:
-    """A code of the secret within one step either side, not used before."""
-    if secret is None:
-        return False
-    step = totp_matches(secret, code)
-    if step is None or (user.id, step) in STATE.used_totp:
-        return False
-    STATE.used_totp[(user.id, step)] = time.time()
-    return True
-
-
-def _setup_session(body: Body) -> tuple[App, Session, CognitoIdpUser] | None:
-    """The MFA_SETUP session of an AssociateSoftwareToken/VerifySoftwareToken call."""
-    session_id = body.get("Session")
-    if not session_id:
-        return None
-    session = STATE.sessions.get(str(session_id))
-    if session is None or session.challenge != "MFA_SETUP":
-        raise CognitoError.invalid_session()
-    app = find_client(session.client_id)
-    taken = take_session(app, session.id, "MFA_SETUP", session.username)
-    user = app.pool.find_user(taken.username)
-    if user is None:
-        raise CognitoError.invalid_session()
-    return app, taken, user
-
-
-def associate_software_token(body: Body) -> Answer:
-    """AssociateSoftwareToken: a new secret for the user (a session, or an access token)."""
-    if body.get("Session") and body.get("AccessToken"):
-        raise CognitoError.invalid_parameter("Send a session or an access token, not both")
-    during_sign_in = _setup_session(body)
-    secret = new_totp_secret()
-    if during_sign_in is not None:
-        app, session, user = during_sign_in
-        if not app.pool.totp_enabled:
-            raise CognitoError(
-                "SoftwareTokenMFANotFoundException",
-                "Software Token MFA has not been enabled by the userPool.",
-            )
-        renewed = STATE.new_session(
-            pool_id=app.pool.id, client_id=app.id, username=user.username,
-            challenge="MFA_SETUP", minutes=app.session_minutes,
-            data={**session.data, "pending_secret": secret, "totp_verified": False},
-        )  # fmt: skip
-        return {"SecretCode": secret, "Session": renewed.id}
-    pool, _, user = tokens.user_of_access_token(str(body.get("AccessToken", "")))
-    if not pool.totp_enabled:
-        raise CognitoError(
-            "SoftwareTokenMFANotFoundException",
-            "Software Token MFA has not been enabled by the userPool.",
-        )
-    STATE.pending_totp[user.id] = secret
-    return {"SecretCode": secret}
-
-
-def verify_software_token(body: Body) -> Answer:
-    """VerifySoftwareToken: the first code of the new secret makes it the user's."""
-    code = str(body.get("UserCode", ""))
-    during_sign_in = _setup_session(body)
-    if during_sign_in is not None:
-        app, session, user = during_sign_in
-        secret = session.data.get("pending_secret")
-        if not isinstance(secret, str) or not _totp_accepted(user, secret, code):
-            give_back(session)
-            raise CognitoError(
-                "EnableSoftwareTokenMFAException",
-                "Code mismatch and fail enable Software Token MFA",
-            )
-        STATE.totp_secrets[user.id] = secret
-        user.token_verified = True
-        # Registered: from now on this user's sign-ins ask for the code.
-        user.software_token_mfa_enabled = True
-        renewed = STATE.new_session(
-            pool_id=app.pool.id, client_id=app.id, username=user.username,
-            challenge="MFA_SETUP", minutes=app.session_minutes,
-            data={**session.data, "pending_secret": None, "totp_verified": True},
-        )  # fmt: skip
-        return {"Status": "SUCCESS", "Session": renewed.id}
-    _, _, user = tokens.user_of_access_token(str(body.get("AccessToken", "")))
-    pending = STATE.pending_totp.get(user.id)
-    if pending is None:
-        raise CognitoError.invalid_parameter("User has not associated a software token")
-    if not _totp_accepted(user, pending, code):
-        raise CognitoError(
-            "EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA"
-        )
-    STATE.totp_secrets[user.id] = STATE.pending_totp.pop(user.id)
-    user.token_verified = True
-    return {"Status": "SUCCESS"}
-
-
-def set_user_mfa_preference(body: Body) -> Answer:
-    """SetUserMFAPreference: TOTP on (or off) and preferred, once it is verified."""
-    _, _, user = tokens.user_of_access_token(str(body.get("AccessToken", "")))
-    settings = body.get("SoftwareTokenMfaSettings") or {}
-    if settings:
-        enabled = bool(settings.get("Enabled"))
-        if enabled and user.id not in STATE.totp_secrets:
-            raise CognitoError.invalid_parameter("User has not verified software token mfa")
-        user.software_token_mfa_enabled = enabled
-        if settings.get("PreferredMfa") and enabled:
-            user.preferred_mfa_setting = "SOFTWARE_TOKEN_MFA"
-        elif not enabled and user.preferred_mfa_setting == "SOFTWARE_TOKEN_MFA":
-            user.preferred_mfa_setting = None
-    sms = body.get("SMSMfaSettings") or {}
-    if sms:
-        user.sms_mfa_enabled = bool(sms.get("Enabled"))
-        if sms.get("PreferredMfa") and user.sms_mfa_enabled:
-            user.preferred_mfa_setting = "SMS_MFA"
-    return {}

@@ -230,3 +230,14 @@ def totp_matches(secret: str, code: str, now: float | None = None) -> int | None
         if hmac.compare_digest(totp_code(secret, candidate), code):
             return candidate
     return None
+
+
+def totp_accepted(user: Any, secret: str | None, code: str) -> bool:
+    """A code of the secret within one step either side, not used before."""
+    if secret is None:
+        return False
+    step = totp_matches(secret, code)
+    if step is None or (user.id, step) in STATE.used_totp:
+        return False
+    STATE.used_totp[(user.id, step)] = time.time()
+    return True
