@@ -144,3 +144,18 @@ def trigger_v2_api(trigger_assembly: Path) -> Iterator[LocalApi]:
     """apps/trigger_app's ``TriggerV2Stack`` (pre token generation V2_0), served once."""
     with LocalApi.from_cdk_out(trigger_assembly, stack="TriggerV2Stack", port=0) as api:
         yield api
+
+
+@pytest.fixture(scope="session")
+def access_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The file apps/access_app's admins-only route appends each caller's username to."""
+    return tmp_path_factory.mktemp("access") / "admin_reports.log"
+
+
+@pytest.fixture(scope="session")
+def access_api(tmp_path_factory: pytest.TempPathFactory, access_log: Path) -> Iterator[LocalApi]:
+    """apps/access_app (groups, a machine client, scoped routes, /me), served once."""
+    assembly = _assembly(APPS / "access_app", tmp_path_factory)
+    env = {"AdminReportsFunction.INVOCATION_LOG": str(access_log)}
+    with LocalApi.from_cdk_out(assembly, env=env, port=0) as api:
+        yield api

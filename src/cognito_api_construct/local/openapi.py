@@ -5,10 +5,10 @@ request body schema of each route that has a model (the draft-4 model translated
 ``draft4``), the responses each method declares in the template (``MethodResponses``:
 a status, its body's model, its headers; the construct declares every auth route's
 success and error statuses this way), the answers API Gateway itself may give (413,
-the authorizer's 401, 502 and 504 for a failed Lambda), and the Cognito authorizer as
-a security scheme. A method that declares no response (a route whose code alone knows
-its answers) gets a ``default`` response. It reads ``apimodel`` data and returns a
-dictionary; it starts nothing.
+the authorizer's 401, a Lambda authorizer's 403 and 500, 502 and 504 for a failed
+Lambda), and the authorizers as security schemes. A method that declares no response
+(a route whose code alone knows its answers) gets a ``default`` response. It reads
+``apimodel`` data and returns a dictionary; it starts nothing.
 """
 
 from __future__ import annotations
@@ -259,7 +259,7 @@ _ERROR: dict[str, Any] = {
 
 
 def _gateway_responses(api: RestApi, route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
-    """What API Gateway itself may answer on this route (413, 401, 502, 504)."""
+    """What API Gateway itself may answer on this route (413, 401, 403, 500, 502, 504)."""
     failure = _gateway_shape(api, "DEFAULT_5XX", schemas)
     responses: dict[str, Any] = {
         "413": {
@@ -281,7 +281,62 @@ def _gateway_responses(api: RestApi, route: Route, schemas: dict[str, Any]) -> d
             "foreign); the Lambda did not run.",
             "content": {_JSON: {"schema": _gateway_shape(api, "UNAUTHORIZED", schemas)}},
         }
+    authorizer = api.authorizers.get(route.authorizer_id or "")
+    if route.protected and authorizer is not None and authorizer.type in ("TOKEN", "REQUEST"):
+        # A Lambda authorizer's policy may deny the method, and the function may fail.
+        denied = _authorizer_shape(api, "ACCESS_DENIED", "DEFAULT_4XX", schemas)
+        responses["403"] = {
+            "description": "The Lambda authorizer's policy does not allow this method for "
+            "the caller (e.g. in none of the route's groups); the Lambda did not run.",
+            "content": {_JSON: {"schema": denied}},
+        }
+        failed = _authorizer_shape(api, "AUTHORIZER_CONFIGURATION_ERROR", "DEFAULT_5XX", schemas)
+        responses["500"] = {
+            "description": "The Lambda authorizer failed (an error, a timeout, no valid "
+            "answer); the Lambda did not run.",
+            "content": {_JSON: {"schema": failed}},
+        }
     return responses
+
+
+#: API Gateway's own bodies for a Lambda authorizer's refusals, when the template keeps
+#: them: a deny's ``{"Message"}`` (capital M), a failure's ``{"message": null}``.
+_AUTHORIZER_BODIES: dict[str, tuple[str, dict[str, Any]]] = {
+    "ACCESS_DENIED": (
+        "AccessDenied",
+        {
+            "type": "object",
+            "description": "API Gateway's answer when a Lambda authorizer's policy denies.",
+            "required": ["Message"],
+            "properties": {"Message": {"type": "string"}},
+        },
+    ),
+    "AUTHORIZER_CONFIGURATION_ERROR": (
+        "AuthorizerFailure",
+        {
+            "type": "object",
+            "description": "API Gateway's answer when a Lambda authorizer fails.",
+            "required": ["message"],
+            "properties": {"message": {"type": "string", "nullable": True}},
+        },
+    ),
+}
+
+
+def _authorizer_shape(
+    api: RestApi, response_type: str, status_group: str, schemas: dict[str, Any]
+) -> dict[str, Any]:
+    """The body of a Lambda authorizer's refusal: the template's override, else AWS's own."""
+    override = api.gateway_responses.get(response_type) or api.gateway_responses.get(status_group)
+    template = override.templates.get(_JSON, "") if override else ""
+    if '"error"' in template.replace(" ", ""):
+        schemas.setdefault("Error", _ERROR)
+        return {"$ref": _REF + "Error"}
+    if template:
+        return {"$ref": _REF + "GatewayMessage"}
+    name, schema = _AUTHORIZER_BODIES[response_type]
+    schemas.setdefault(name, schema)
+    return {"$ref": _REF + name}
 
 
 def _declared_responses(api: RestApi, route: Route, schemas: dict[str, Any]) -> dict[str, Any]:

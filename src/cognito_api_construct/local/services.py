@@ -5,7 +5,9 @@ with the Cognito front before it, on 127.0.0.1 and a free port, stopped with the
 emulator), the outbox it reports (every email and SMS Cognito would send, one JSON line
 each), and the creation in it of each ``AWS::Cognito::UserPool`` (its Lambda triggers
 resolved to the emulator's functions), ``AWS::Cognito::UserPoolResourceServer`` and
-``AWS::Cognito::UserPoolDomain`` (``oauth``), ``AWS::Cognito::UserPoolClient`` (its
+``AWS::Cognito::UserPoolDomain`` (``oauth``), ``AWS::Cognito::UserPoolGroup`` (its
+``Ref``: the name; members get ``cognito:groups`` in their tokens, as from Cognito),
+``AWS::Cognito::UserPoolClient`` (its
 properties' references resolved, e.g. scopes naming a resource server) and
 ``AWS::SecretsManager::Secret`` of the stack with the template's properties. It returns
 the physical ids as ``References`` for ``resolve``; it runs no Lambda itself.
@@ -213,7 +215,7 @@ class EmbeddedServices:
         )
 
     def create_resources(self, stack: Stack, secret_values: Mapping[str, str]) -> References:
-        """Create the stack's user pools, clients and secrets; return every physical id.
+        """Create the stack's user pools, groups, clients and secrets; return every physical id.
 
         Args:
             stack: the stack to emulate.
@@ -227,6 +229,7 @@ class EmbeddedServices:
         # The functions' ARNs first: a pool's triggers name them.
         _add_local_resources(stack, refs, attributes)
         self._create_pools(stack, refs, attributes)
+        self._create_groups(stack, refs, attributes)
         scopes = self._create_oauth(stack, refs, attributes)
         self._create_clients(stack, refs, attributes, scopes)
         self._create_secrets(stack, secret_values, refs, attributes)
@@ -269,6 +272,27 @@ class EmbeddedServices:
                     (logical_id, "ProviderURL"): f"https://{provider}",
                 }
             )
+
+    def _create_groups(
+        self, stack: Stack, refs: dict[str, str], attributes: dict[tuple[str, str], str]
+    ) -> None:
+        """The pools' groups (``Ref``: the group's name), each empty as deployed."""
+        cognito = self.client("cognito-idp", stack.region)
+        partial = References(stack.region, stack.account, stack.name, refs, attributes)
+        for logical_id, properties in stack.of_type("AWS::Cognito::UserPoolGroup"):
+            try:
+                pool_id = resolve(properties.get("UserPoolId"), partial)
+                name = resolve(properties.get("GroupName", logical_id), partial)
+            except UnresolvedReferenceError as error:
+                raise ServicesError(
+                    f"User pool group {logical_id}: its pool is not in this stack ({error})"
+                ) from error
+            arguments = _literal(properties, ("Description", "Precedence"), logical_id)
+            try:
+                cognito.create_group(UserPoolId=pool_id, GroupName=name, **arguments)
+            except (BotoCoreError, ClientError) as error:
+                raise ServicesError(f"User pool group {logical_id}: {error}") from error
+            refs[logical_id] = name
 
     def _create_oauth(
         self, stack: Stack, refs: dict[str, str], attributes: dict[tuple[str, str], str]
