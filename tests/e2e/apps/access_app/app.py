@@ -11,12 +11,16 @@ the pool's group ``admins``, and a machine client ``Reporter`` allowed ``reports
 - ``whoami``: any signed-in user (an id token).
 """
 
+import sys
 from pathlib import Path
 
 import aws_cdk as cdk
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app_kit import function as kit_function
+from app_kit import nag_if_asked
 
 from cognito_api_construct import CognitoApi, SignUpFlow
 
@@ -24,30 +28,8 @@ HERE = Path(__file__).parent
 
 
 def function(stack: cdk.Stack, id: str, handler: str) -> lambda_.Function:
-    """A route function with its own role and log group.
-
-    Not AWSLambdaBasicExecutionRole, which may write to every log group in the account
-    (cdk-nag AwsSolutions-IAM4).
-    """
-    log_group = logs.LogGroup(
-        stack,
-        f"{id}Logs",
-        retention=logs.RetentionDays.ONE_WEEK,
-        removal_policy=cdk.RemovalPolicy.DESTROY,
-    )
-    role = iam.Role(stack, f"{id}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
-    log_group.grant_write(role)
-    return lambda_.Function(
-        stack,
-        id,
-        runtime=lambda_.Runtime.PYTHON_3_14,
-        architecture=lambda_.Architecture.ARM_64,
-        handler=f"routes.{handler}",
-        code=lambda_.Code.from_asset(str(HERE / "routes")),
-        timeout=cdk.Duration.seconds(5),
-        role=role,
-        log_group=log_group,
-    )
+    """A route function of ``routes/routes.py`` (the kit's, with its own role and logs)."""
+    return kit_function(stack, id, HERE / "routes", f"routes.{handler}")
 
 
 app = cdk.App()
@@ -73,10 +55,5 @@ auth.add_protected_route(
     authorization_scopes=["reports.read"],
 )
 auth.add_protected_route("whoami", function(stack, "WhoamiFunction", "whoami"), methods=["GET"])
-if str(app.node.try_get_context("nag")).lower() in ("true", "1", "yes"):
-    # `-c nag=true`: cdk-nag's AWS Solutions checks (tests/gates runs every app so).
-    # Imported only then: cdk-nag is a development dependency.
-    from cdk_nag import AwsSolutionsChecks
-
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
+nag_if_asked(app)
 app.synth()

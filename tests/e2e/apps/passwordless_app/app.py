@@ -10,17 +10,20 @@ The token header keeps its default (``Authorization``); one protected route, ``w
 (GET), answers with the caller's username.
 """
 
+import sys
 from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cognito as cognito
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app_kit import function, nag_if_asked
 
 from cognito_api_construct import CognitoApi, SignUpFlow
 
+HERE = Path(__file__).parent
 app = cdk.App()
 stack = cdk.Stack(app, "PasswordlessApp")
 origins = str(app.node.try_get_context("allowed_origins")).split(",")
@@ -37,34 +40,7 @@ auth = CognitoApi(
     sign_up_flow=SignUpFlow.SELF_SERVICE,
     cors=apigateway.CorsOptions(allow_origins=origins),
 )
-# Its own role and log group instead of AWSLambdaBasicExecutionRole, which may write to
-# every log group in the account (cdk-nag AwsSolutions-IAM4).
-log_group = logs.LogGroup(
-    stack,
-    "WhoamiFunctionLogs",
-    retention=logs.RetentionDays.ONE_WEEK,
-    removal_policy=cdk.RemovalPolicy.DESTROY,
-)
-role = iam.Role(
-    stack, "WhoamiFunctionRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
-)
-log_group.grant_write(role)
-whoami = lambda_.Function(
-    stack,
-    "WhoamiFunction",
-    runtime=lambda_.Runtime.PYTHON_3_14,
-    architecture=lambda_.Architecture.ARM_64,
-    handler="whoami.handler",
-    code=lambda_.Code.from_asset(str(Path(__file__).parent / "whoami")),
-    timeout=cdk.Duration.seconds(5),
-    role=role,
-    log_group=log_group,
-)
+whoami = function(stack, "WhoamiFunction", HERE / "whoami", "whoami.handler")
 auth.add_protected_route("whoami", whoami, methods=["GET"])
-if str(app.node.try_get_context("nag")).lower() in ("true", "1", "yes"):
-    # `-c nag=true`: cdk-nag's AWS Solutions checks (tests/gates runs every app so).
-    # Imported only then: cdk-nag is a development dependency.
-    from cdk_nag import AwsSolutionsChecks
-
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
+nag_if_asked(app)
 app.synth()

@@ -14,20 +14,22 @@ generation trigger, since a pool has one:
   (GET, id token) and ``reports`` (GET, an access token with ``reports/read``).
 """
 
+import sys
 from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import aws_cognito as cognito
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from constructs import Construct
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from app_kit import function as kit_function
+from app_kit import nag_if_asked
 
 from cognito_api_construct import CognitoApi, SignUpFlow
 
 HERE = Path(__file__).parent
-ALLOWED_EMAIL_DOMAIN = "example.com"
-REPORTS_SCOPE = "reports/read"
 
 
 def function(
@@ -39,31 +41,12 @@ def function(
     runtime: lambda_.Runtime = lambda_.Runtime.PYTHON_3_14,
     environment: dict[str, str] | None = None,
 ) -> lambda_.Function:
-    """A function with its own role and log group.
+    """The kit's function, its code in this app's ``folder``."""
+    return kit_function(scope, id, HERE / folder, handler, runtime=runtime, environment=environment)
 
-    Not AWSLambdaBasicExecutionRole, which may write to every log group in the account
-    (cdk-nag AwsSolutions-IAM4).
-    """
-    log_group = logs.LogGroup(
-        scope,
-        f"{id}Logs",
-        retention=logs.RetentionDays.ONE_WEEK,
-        removal_policy=cdk.RemovalPolicy.DESTROY,
-    )
-    role = iam.Role(scope, f"{id}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
-    log_group.grant_write(role)
-    return lambda_.Function(
-        scope,
-        id,
-        runtime=runtime,
-        architecture=lambda_.Architecture.ARM_64,
-        handler=handler,
-        code=lambda_.Code.from_asset(str(HERE / folder)),
-        timeout=cdk.Duration.seconds(5),
-        role=role,
-        log_group=log_group,
-        environment=environment,
-    )
+
+ALLOWED_EMAIL_DOMAIN = "example.com"
+REPORTS_SCOPE = "reports/read"
 
 
 def common_triggers(stack: cdk.Stack) -> tuple[lambda_.Function, lambda_.Function]:
@@ -130,10 +113,5 @@ def v2_stack(app: cdk.App) -> cdk.Stack:
 app = cdk.App()
 v1_stack(app)
 v2_stack(app)
-if str(app.node.try_get_context("nag")).lower() in ("true", "1", "yes"):
-    # `-c nag=true`: cdk-nag's AWS Solutions checks (tests/gates runs every app so).
-    # Imported only then: cdk-nag is a development dependency.
-    from cdk_nag import AwsSolutionsChecks
-
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
+nag_if_asked(app)
 app.synth()
