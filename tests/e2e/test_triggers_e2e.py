@@ -304,3 +304,19 @@ def test_an_mfa_required_user_who_skips_set_up_gets_mfa_setup_again_and_never_to
     assert client.tokens is None
     user = cognito(strict_api).admin_get_user(UserPoolId=strict_api.user_pool_id, Username=name)
     assert (user["UserStatus"], user.get("UserMFASettingList", [])) == ("CONFIRMED", [])
+
+
+def test_serves_banner_names_the_triggers_it_runs_and_the_token_header(
+    trigger_v1_api: LocalApi,
+) -> None:
+    """``serve`` says which of the pool's triggers it will run in its workers, and where
+    protected routes take the id token.
+    """
+    from cognito_api_construct.local.cli import banner
+
+    text = banner(trigger_v1_api)
+    (line,) = [row for row in text.splitlines() if row.startswith("Triggers the pool runs")]
+    assert "PreSignUp" in line
+    assert "CustomMessage" in line
+    assert "PreTokenGeneration V1_0" in line or "PreTokenGeneration (" in line
+    assert "take the id token in the Authorization header" in text

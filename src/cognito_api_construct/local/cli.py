@@ -106,9 +106,11 @@ def banner(api: LocalApi) -> str:
         )
     with contextlib.suppress(LocalApiError):  # an API without a user pool
         lines += ["", f"User pool: {api.user_pool_id}", f"App client: {api.client_id}"]
-    triggers = sorted(api.functions.triggers)
+    triggers = sorted(
+        f"{', '.join(kinds)} ({logical_id})" for logical_id, kinds in api.functions.triggers.items()
+    )
     if triggers:
-        lines.append(f"Triggers the pool runs in the workers: {', '.join(triggers)}")
+        lines.append(f"Triggers the pool runs in the workers: {'; '.join(triggers)}")
     for _, reason in sorted(api.functions.unrunnable.items()):
         lines.append(f"Cannot run locally (its routes answer 502): {reason}")
     lines.append(
@@ -174,6 +176,17 @@ def _openapi(options: argparse.Namespace) -> int:
     return 0
 
 
+def host_warning(host: str) -> str | None:
+    """The warning ``serve`` prints for a ``--host`` other than loopback, else None."""
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return None
+    return (
+        f"WARNING: --host {host} serves the emulator beyond this machine. Its tokens are "
+        "signed with moto's published key: anyone can forge them. Never put real data "
+        "behind it."
+    )
+
+
 def _serve(options: argparse.Namespace) -> int:
     env = parse_assignments(options.env, "--env")
     secrets = parse_assignments(options.secret, "--secret")
@@ -184,13 +197,9 @@ def _serve(options: argparse.Namespace) -> int:
         "port": options.port,
         "on_message": _print_message,
     }
-    if options.host not in ("127.0.0.1", "localhost", "::1"):
-        print(
-            f"WARNING: --host {options.host} serves the emulator beyond this machine. Its "
-            "tokens are signed with moto's published key: anyone can forge them. Never "
-            "put real data behind it.",
-            file=sys.stderr,
-        )
+    warning = host_warning(options.host)
+    if warning:
+        print(warning, file=sys.stderr)
     if options.cdk_out is not None:
         api = LocalApi.from_cdk_out(options.cdk_out, options.stack, **settings)
     else:

@@ -42,12 +42,13 @@ class FunctionPlan:
     Attributes:
         runnable: by logical id, the functions the workers run.
         unrunnable: by logical id, why a function cannot run locally.
-        triggers: logical ids of the functions a user pool calls as a trigger.
+        triggers: by logical id, the triggers a user pool calls the function as
+            (``PreSignUp``, ``PreTokenGeneration V2_0``...).
     """
 
     runnable: dict[str, LambdaFunction] = field(default_factory=dict)
     unrunnable: dict[str, str] = field(default_factory=dict)
-    triggers: set[str] = field(default_factory=set)
+    triggers: dict[str, list[str]] = field(default_factory=dict)
 
 
 def plan_functions(stack: Stack, api: RestApi) -> FunctionPlan:
@@ -59,9 +60,12 @@ def plan_functions(stack: Stack, api: RestApi) -> FunctionPlan:
     wanted |= {authorizer.function_id for authorizer in api.authorizers.values()}
     plan = FunctionPlan()
     for _, properties in stack.of_type("AWS::Cognito::UserPool"):
-        for target in references(properties.get("LambdaConfig") or {}):
-            if target in stack.functions:
-                plan.triggers.add(target)
+        for name, value in (properties.get("LambdaConfig") or {}).items():
+            if name == "PreTokenGenerationConfig" and isinstance(value, dict):
+                name = f"PreTokenGeneration {value.get('LambdaVersion', 'V1_0')}"
+            for target in references(value):
+                if target in stack.functions:
+                    plan.triggers.setdefault(target, []).append(str(name))
     for logical_id, function in stack.functions.items():
         if logical_id not in wanted and logical_id not in plan.triggers:
             continue

@@ -18,8 +18,8 @@ Modules: ``errors`` (Cognito's error answers), ``store`` (moto's objects, looked
 Cognito looks them up), ``state`` (what moto does not keep: sessions, codes, TOTP
 secrets, token metadata, pending attribute values, failed sign-ins, passkeys),
 ``passwords``, ``messages`` (the outbox), ``triggers``, ``tokens``, ``lockout``,
-``signin`` (InitiateAuth, challenges), ``totp`` (the TOTP calls), ``passwordless`` (choice-based sign-in,
-``USER_AUTH``), ``webauthn_ops`` (passkeys: registration, verification),
+``signin`` (InitiateAuth, challenges), ``totp`` (the TOTP calls), ``passwordless``
+(choice-based sign-in, ``USER_AUTH``), ``webauthn_ops`` (passkeys: registration, verification),
 ``mfa_config`` (the pool's MFA and passkey settings), ``token_endpoint`` (``POST
 /oauth2/token``, the client credentials grant), ``accounts`` (sign-up, passwords,
 sign-out, users), ``attributes`` (the user's own attributes and their verification),
