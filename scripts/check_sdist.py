@@ -18,6 +18,7 @@ EXPECTED_TOP_LEVEL = {
     "examples",
     "benchmarks",
     "scripts",
+    "docs",
     "README.md",
     "CHANGELOG.md",
     "SECURITY.md",
@@ -36,6 +37,7 @@ REQUIRED = {
     "src/cognito_api_construct/runtime/handler.py",
     "LICENSE",
     "README.md",
+    "docs/facts.md",
 }
 FORBIDDEN_PARTS = {"cdk.out", "__pycache__", ".git", "build", "dist", "node_modules"}
 

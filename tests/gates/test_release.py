@@ -139,3 +139,18 @@ def test_release_refuses_a_tag_that_is_not_the_package_version(
 
     # then only the matching tag passes
     assert (completed.returncode == 0) is tag_matches, completed.stdout + completed.stderr
+
+
+def test_the_sdist_checker_allows_exactly_what_the_sdist_includes() -> None:
+    """A folder added to the sdist but not to the checker fails only at `make package`."""
+    # given the sdist's include list and the checker's allowed top-level entries
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    included = {
+        entry.strip("/")
+        for entry in config["tool"]["hatch"]["build"]["targets"]["sdist"]["include"]
+    }
+    allowed = runpy.run_path(str(ROOT / "scripts" / "check_sdist.py"))["EXPECTED_TOP_LEVEL"]
+    # then every included entry is allowed, and beyond them only what hatchling always adds
+    assert included | {"PKG-INFO", "pyproject.toml", ".gitignore"} == allowed
