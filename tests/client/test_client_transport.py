@@ -340,3 +340,99 @@ def test_loopback_http_reaches_the_api_with_the_token(servers, host):
     assert relative == {"answer": 42}
     assert [r["path"] for r in api.received] == ["/prod/items/a:b?page=2", "/prod/users:search"]
     assert {r["headers"]["Authorization"] for r in api.received} == {"the-id-token"}
+
+
+@pytest.fixture
+def self_signed_tls_server(tmp_path) -> Iterator[tuple[Server, str]]:
+    """A loopback HTTPS server whose certificate no trust store holds (for 127.0.0.1)."""
+    import datetime
+    import ipaddress
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=1))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    server = Server(json_answer({"id_token": "stolen"}))
+    url = server.start()
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert_file, key_file)
+    # A failed handshake raises in accept(), which socketserver treats as a dropped client.
+    server._server.socket = tls.wrap_socket(server._server.socket, server_side=True)
+    yield server, url.replace("http://", "https://")
+    server.stop()
+
+
+def test_https_to_an_untrusted_certificate_is_refused_and_sends_nothing(
+    self_signed_tls_server,
+):
+    """TLS certificates are verified: the password never reaches an impostor."""
+    # given an HTTPS server on loopback with a self-signed certificate
+    server, url = self_signed_tls_server
+    client = CognitoApiClient(url)
+    # when the client signs in there
+    with pytest.raises(CognitoApiError) as raised:
+        client.authenticate("ana", SECRET)
+    # then the handshake is refused for the certificate, and no request was received
+    assert raised.value.error == "ConnectionError"
+    assert "CERTIFICATE_VERIFY_FAILED" in raised.value.message
+    assert server.received == []
+
+
+def test_new_clients_share_one_tls_context(monkeypatch: pytest.MonkeyPatch):
+    """Building a verifying context loads the CA certificates (~17 ms); it is done once."""
+    import ssl
+
+    from cognito_api_construct import _client_http
+
+    # given a process where no client was made yet
+    _client_http._tls_context.cache_clear()
+    made: list[ssl.SSLContext] = []
+    real = ssl.create_default_context
+
+    def counting(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(ssl, "create_default_context", counting)
+    # when many clients, user and machine, are made
+    for _ in range(5):
+        CognitoApiClient("https://api.example.com/prod/")
+        CognitoApiClient.for_machine(
+            "https://auth.example.com/oauth2/token",
+            "id",
+            "secret",
+            base_url="https://api.example.com/prod/",
+        )
+    # then one context was built, and it verifies certificates and host names
+    assert len(made) == 1
+    assert made[0].verify_mode == ssl.CERT_REQUIRED
+    assert made[0].check_hostname is True
+    _client_http._tls_context.cache_clear()
