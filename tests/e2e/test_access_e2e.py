@@ -109,8 +109,16 @@ def test_added_to_the_group_the_user_signs_in_again_and_is_admitted(
     assert isinstance(after, Tokens)
     admitted = client.request("GET", "admin/reports")
 
-    # then the new token reaches the function, the old one is still refused
-    assert admitted == {"user": name, "groups": "admins", "path": "/admin/reports"}
+    # then the new token reaches the function, which reads the caller's claims as the
+    # README says (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html:
+    # the context reaches the integration as strings), the old one is still refused
+    assert admitted == {
+        "user": name,
+        "groups": "admins",
+        "path": "/admin/reports",
+        "email": f"{name}@example.com",
+        "sub_is_principal": True,
+    }
     assert _runs(access_log, name) == 1
     assert _get(access_api, "admin/reports", before.id_token).status == 403
     assert _runs(access_log, name) == 1

@@ -28,6 +28,7 @@ from group_setup import (  # noqa: F401 - fresh_authorizer and setup_fixture are
 )
 from group_tokens import (
     CLIENT_ID,
+    ISSUER,
     NOW,
     OTHER_CLIENT_ID,
     POOL_ID,
@@ -41,6 +42,24 @@ from group_tokens import (
 )
 
 pytestmark = pytest.mark.usefixtures("fresh_authorizer")
+
+#: ``id_claims()`` as the route's Lambda reads them in ``requestContext.authorizer``.
+CLAIMS_AS_STRINGS = {
+    "sub": "5f1c2a7e-0000-4000-8000-000000000001",
+    "cognito:groups": "auditors",
+    "email_verified": "true",
+    "iss": ISSUER,
+    "cognito:username": "alice",
+    "origin_jti": "0b6a7c1e-0000-4000-8000-000000000002",
+    "aud": CLIENT_ID,
+    "event_id": "1c9d2e3f-0000-4000-8000-000000000003",
+    "token_use": "id",
+    "auth_time": "1799999940",
+    "exp": "Fri Jan 15 09:00:00 UTC 2027",
+    "iat": "Fri Jan 15 07:59:00 UTC 2027",
+    "jti": "2d8e3f4a-0000-4000-8000-000000000004",
+    "email": "alice@example.com",
+}
 
 
 # Accepted tokens -------------------------------------------------------------------
@@ -69,7 +88,7 @@ def test_a_member_reaches_the_routes_of_their_groups(setup: Setup) -> None:
                 },
             ],
         },
-        "context": {"username": "alice", "groups": "auditors"},
+        "context": {**CLAIMS_AS_STRINGS, "username": "alice", "groups": "auditors"},
     }
 
 
@@ -85,7 +104,25 @@ def test_a_member_of_several_groups_reaches_the_routes_of_each(setup: Setup) -> 
         PREFIX + "POST/admin/reports/*/delete",
     ]
     assert denied(answer) == []
-    assert answer["context"] == {"username": "alice", "groups": "ops,admins"}
+    assert answer["context"]["username"] == "alice"
+    assert answer["context"]["groups"] == answer["context"]["cognito:groups"] == "ops,admins"
+
+
+def test_the_route_reads_every_claim_as_a_cognito_authorized_route_does(setup: Setup) -> None:
+    """The output page: context values are strings, numbers or booleans, never an object
+    or an array, and reach the route as strings. So each claim is its own context key,
+    written as a Cognito user pools authorizer writes it in ``claims`` (objects as JSON,
+    lists comma-separated, numbers as digits), and a pre token generation trigger's
+    custom claims reach the route too."""
+    custom = {"custom:tier": "gold", "plan": {"seats": 3}, "roles": ["a", "b"], "score": 2.0}
+    context = setup.decide(sign(id_claims(**custom)))["context"]
+
+    assert all(isinstance(value, str) for value in context.values())
+    assert context["custom:tier"] == "gold"
+    assert context["plan"] == '{"seats":3}'
+    assert context["roles"] == "a,b"
+    assert context["score"] == "2"
+    assert context["email_verified"] == "true"
 
 
 @pytest.mark.parametrize("groups", [["readers"], [], None], ids=["other", "empty", "absent"])

@@ -89,7 +89,8 @@ def test_the_emulators_id_tokens_pass(
 
     answer = group_authorizer.handler(event(tokens["id_token"]), None)
 
-    assert answer["context"] == {"username": name, "groups": "auditors"}
+    assert answer["context"]["username"] == answer["context"]["cognito:username"] == name
+    assert answer["context"]["groups"] == "auditors"
     assert answer["policyDocument"]["Statement"][0] == {
         "Action": "execute-api:Invoke",
         "Effect": "Allow",

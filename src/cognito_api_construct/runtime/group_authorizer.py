@@ -25,6 +25,14 @@ the execution environment; fetched again on an unknown ``kid`` (at most once a m
 forged ``kid`` values cannot make each invocation a fetch) and, at next use, once they are
 an hour old (a key Cognito withdrew stops verifying; a failed refresh keeps the old keys).
 
+Context: the route's Lambda finds in ``requestContext.authorizer`` every claim of the id
+token as a Cognito user pools authorizer hands it to a route (strings: ``exp`` and
+``iat`` as ``"Sun Nov 29 12:00:00 UTC 2026"``, other numbers as digits, booleans as
+``"true"``/``"false"``, lists comma-separated, objects as JSON), plus ``username`` and
+``groups`` (comma-separated). API Gateway allows no nested object there, so the claims
+are the context's own keys rather than a ``claims`` object: a handler reads
+``authorizer.get("claims", authorizer)`` and serves both kinds of protected route.
+
 Logs: one INFO line per decision, with counts and the refusal's reason, never the token
 or a claim; the username at DEBUG only.
 
@@ -242,6 +250,32 @@ class _Caller(NamedTuple):
     sub: str
     username: str
     groups: tuple[str, ...]
+    claims: Mapping[str, Any]
+
+
+def _route_context(caller: _Caller) -> dict[str, str]:
+    """The authorizer's ``context``: the caller's claims as strings (see the module's note)."""
+    context = {name: _claim_text(name, value) for name, value in caller.claims.items()}
+    context.update(username=caller.username, groups=",".join(caller.groups))
+    return context
+
+
+def _claim_text(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if name in ("exp", "iat") and _is_number(value):
+        try:
+            moment = time.gmtime(value)
+        except (OverflowError, OSError, ValueError):
+            return str(value)
+        return time.strftime("%a %b %d %H:%M:%S UTC %Y", moment)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list):
+        return ",".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, separators=(",", ":"))
+    return str(value)
 
 
 class GroupAuthorizer:
@@ -294,7 +328,7 @@ class GroupAuthorizer:
         return {
             "principalId": caller.sub,
             "policyDocument": {"Version": "2012-10-17", "Statement": statements},
-            "context": {"username": caller.username, "groups": ",".join(caller.groups)},
+            "context": _route_context(caller),
         }
 
     def _token(self, event: Mapping[str, Any]) -> str:
@@ -358,7 +392,7 @@ class GroupAuthorizer:
             raise _Refused("no sub or cognito:username")
         if not isinstance(groups, list) or not all(isinstance(group, str) for group in groups):
             raise _Refused("cognito:groups is not a list of names")
-        return _Caller(sub=sub, username=username, groups=tuple(groups))
+        return _Caller(sub=sub, username=username, groups=tuple(groups), claims=claims)
 
 
 def _is_number(value: object) -> TypeGuard[int | float]:
@@ -377,7 +411,8 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     Returns:
         The authorizer output: ``principalId`` (the ``sub``), ``policyDocument`` and
-        ``context`` (``username``, ``groups`` comma-separated).
+        ``context`` (the id token's claims as strings, ``username``, ``groups``
+        comma-separated).
 
     Raises:
         Exception: ``"Unauthorized"`` for a missing or refused token (401).

@@ -153,6 +153,34 @@ def test_a_used_code_is_not_accepted_again(make_pool: Callable[..., Pool], clock
     assert "AuthenticationResult" in next_step
 
 
+def test_a_new_authenticator_verifies_in_the_step_its_predecessor_signed_in(
+    make_pool: Callable[..., Pool], clock: Clock
+) -> None:
+    """What is used up is a code, not a time step: a new secret's codes are new OTPs.
+
+    RFC 6238, section 5.2 (https://datatracker.ietf.org/doc/html/rfc6238#section-5.2)
+    forbids accepting "the same OTP" twice; AssociateSoftwareToken gives "a unique
+    private key"
+    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html),
+    whose codes were never typed. So a user who signs in with a code and at once
+    replaces their authenticator is not made to wait for the next step.
+    """
+    # given a user who signed in with this step's code of their authenticator
+    pool = make_pool()
+    confirmed_user(pool, "alice")
+    old = totp_with_token(pool, tokens_of(pool, "alice")["AccessToken"], clock)
+    signed_in = _mfa_answer(pool, "alice", totp_now(old, clock))
+    access_token = signed_in["AuthenticationResult"]["AccessToken"]  # type: ignore[index]
+
+    # when they replace it in the same step
+    new = str(call("AssociateSoftwareToken", AccessToken=access_token)["SecretCode"])
+    verified = call("VerifySoftwareToken", AccessToken=access_token, UserCode=totp_now(new, clock))
+
+    # then the new secret's code verifies, and is itself used up
+    assert verified["Status"] == "SUCCESS"
+    assert _mfa_refusal(pool, "alice", totp_now(new, clock)) == MISMATCH
+
+
 def test_the_code_that_verified_the_authenticator_cannot_sign_in(
     make_pool: Callable[..., Pool], clock: Clock
 ) -> None:

@@ -136,9 +136,9 @@ class State:
     refresh: dict[str, RefreshRecord] = field(default_factory=dict)
     #: access token -> the refresh token it was issued with (RevokeToken ends both).
     issued_with: dict[str, str] = field(default_factory=dict)
-    #: (sub, 30-second step) -> when a TOTP code of that step was used, so one code
-    #: cannot be replayed.
-    used_totp: dict[tuple[str, int], float] = field(default_factory=dict)
+    #: (sub, secret, 30-second step) -> when that code was used, so one code cannot be
+    #: replayed; a new secret's codes are new codes, good in the same step.
+    used_totp: dict[tuple[str, str, int], float] = field(default_factory=dict)
     #: (sub, attribute) -> the new value waiting for its code (the old one stays until).
     pending_attributes: dict[tuple[str, str], str] = field(default_factory=dict)
     #: sub -> failed sign-ins (the lockout).
@@ -237,7 +237,7 @@ def totp_accepted(user: Any, secret: str | None, code: str) -> bool:
     if secret is None:
         return False
     step = totp_matches(secret, code)
-    if step is None or (user.id, step) in STATE.used_totp:
+    if step is None or (user.id, secret, step) in STATE.used_totp:
         return False
-    STATE.used_totp[(user.id, step)] = time.time()
+    STATE.used_totp[(user.id, secret, step)] = time.time()
     return True

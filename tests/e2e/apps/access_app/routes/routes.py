@@ -18,14 +18,22 @@ def _answer(body):
 
 
 def admin_reports(event, context):
-    # The groups authorizer's context: its values reach the route as strings.
+    # The groups authorizer's context: its values reach the route as strings. The
+    # README's line reads the claims on either kind of route.
     authorizer = event["requestContext"]["authorizer"]
+    claims = authorizer.get("claims", authorizer)
     log = os.environ.get("INVOCATION_LOG")
     if log:
         with open(log, "a") as lines:
             lines.write(authorizer["username"] + "\n")
     return _answer(
-        {"user": authorizer["username"], "groups": authorizer["groups"], "path": event["path"]}
+        {
+            "user": authorizer["username"],
+            "groups": authorizer["groups"],
+            "path": event["path"],
+            "email": claims["email"],
+            "sub_is_principal": claims["sub"] == authorizer["principalId"],
+        }
     )
 
 
@@ -36,5 +44,6 @@ def machine_reports(event, context):
 
 
 def whoami(event, context):
-    claims = event["requestContext"]["authorizer"]["claims"]
+    authorizer = event["requestContext"]["authorizer"]
+    claims = authorizer.get("claims", authorizer)
     return _answer({"user": claims["cognito:username"], "path": event["path"]})
