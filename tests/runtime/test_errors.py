@@ -185,6 +185,7 @@ def test_error_classes_have_unique_codes_statuses_and_error_names():
         "InvalidToken": 401, "InvalidRefreshToken": 401, "UserNotConfirmed": 403,
         "RequestRejected": 403, "RecentSignInRequired": 403,
         "PasswordResetRequired": 403, "NotFound": 404, "MethodNotAllowed": 405,
-        "UserExists": 409, "UnsupportedMediaType": 415, "TooManyRequests": 429,
+        "UserExists": 409, "AlreadyConfirmed": 409, "UnsupportedMediaType": 415,
+        "TooManyRequests": 429,
         "InternalError": 500, "ServiceUnavailable": 503,
     }  # fmt: skip

@@ -128,6 +128,32 @@ def test_confirming_an_unknown_user_looks_like_a_wrong_code(invoke, make_event, 
     assert reply.body["error"] == "CodeMismatch"
 
 
+def test_confirming_a_confirmed_account_again_is_409_already_confirmed(
+    invoke, make_event, self_service, username, emulated_cognito
+):
+    """A second click on the confirm link: Cognito's ConfirmSignUp refuses a user who is not
+    UNCONFIRMED with NotAuthorizedException ("User cannot be confirmed. Current status is
+    CONFIRMED"), which must not read as "Incorrect username or password" on a route that
+    takes no password
+    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmSignUp.html).
+    """
+    # given a user who confirmed their account
+    invoke(make_event("/signup", sign_up_body(username)))
+    (code,) = emulated_cognito.codes(f"{username}@example.com")
+    assert invoke(make_event("/signup/confirm", {"username": username, "code": code})).status == 200
+
+    # when the code is sent again
+    again = invoke(make_event("/signup/confirm", {"username": username, "code": code}))
+
+    # then the answer says what happened, and signing in works
+    assert again.status == 409
+    assert again.body == {
+        "error": "AlreadyConfirmed",
+        "message": "This account is already confirmed: sign in.",
+    }
+    assert invoke(make_event("/auth", {"username": username, "password": PASSWORD})).status == 200
+
+
 @pytest.mark.parametrize(
     ("code", "error"),
     [("CodeMismatchException", "CodeMismatch"), ("ExpiredCodeException", "ExpiredCode")],

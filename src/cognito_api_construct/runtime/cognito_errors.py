@@ -22,6 +22,7 @@ from typing import Any
 from .cognito_client import CognitoUnreachableError
 from .contract import Credential
 from .errors import (
+    AlreadyConfirmedError,
     ApiError,
     CodeMismatchError,
     ExpiredCodeError,
@@ -99,6 +100,10 @@ _BY_OPERATION: dict[tuple[str, str], Callable[[], ApiError]] = {
     # client); an existing pool's client may not.
     ("ConfirmForgotPassword", "UserNotFoundException"): CodeMismatchError,
     ("ConfirmSignUp", "UserNotFoundException"): CodeMismatchError,
+    # "User cannot be confirmed. Current status is CONFIRMED": not a wrong password (there
+    # is none on this route). It tells a confirmed account from an unknown one, as
+    # /signup's UserExists already does.
+    ("ConfirmSignUp", "NotAuthorizedException"): AlreadyConfirmedError,
     # No passkey of this user has that id.
     ("DeleteWebAuthnCredential", "ResourceNotFoundException"): _no_such_passkey,
 }

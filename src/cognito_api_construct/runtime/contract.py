@@ -25,6 +25,7 @@ from . import schemas as s
 from .contract_account import ACCOUNT_ROUTES
 from .contract_passwordless import PASSWORDLESS_ROUTES
 from .errors import (
+    AlreadyConfirmedError,
     CodeMismatchError,
     ExpiredCodeError,
     InvalidParameterError,
@@ -138,7 +139,7 @@ ROUTES: Final[tuple[Route, ...]] = (
         (
             CodeMismatchError,
             ExpiredCodeError,
-            NotAuthorizedError,
+            AlreadyConfirmedError,
             InvalidParameterError,
             RequestRejectedError,
         ),

@@ -195,6 +195,14 @@ class UserExistsError(ApiError):
     default_message = "A user with this username already exists."
 
 
+class AlreadyConfirmedError(ApiError):
+    """``/signup/confirm`` for an account that is confirmed already: sign in instead."""
+
+    status = 409
+    code = "AlreadyConfirmed"
+    default_message = "This account is already confirmed: sign in."
+
+
 class UnsupportedMediaTypeError(ApiError):
     """The body is not declared as JSON."""
 
