@@ -88,6 +88,22 @@ def test_the_unfiltered_outbox_holds_every_users_messages(self_service_api: Loca
     }
 
 
+def test_the_filter_ignores_the_case_of_the_address(self_service_api: LocalApi) -> None:
+    """Email addresses are compared without case by mail systems in practice (RFC 5321
+    §2.4 leaves the local part to the receiving host), and a developer types the address
+    as it comes: ``?to=`` matches whatever its case."""
+    # given a user's two messages
+    _, email = _sign_up_and_forget(self_service_api)
+
+    # when the outbox is read with the address in capitals
+    shouted = call("GET", f"{self_service_api.root_url}/_outbox?to={email.upper()}").json()
+
+    # then the same messages come back, over HTTP and from LocalApi
+    assert shouted["messages"] == self_service_api.outbox(email)
+    assert self_service_api.outbox(email.upper()) == self_service_api.outbox(email)
+    assert len(shouted["messages"]) == 2
+
+
 def test_the_outbox_is_outside_the_stage(self_service_api: LocalApi) -> None:
     # given the stage URL
     # when /_outbox is asked for inside the stage

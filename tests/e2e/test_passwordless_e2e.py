@@ -38,7 +38,9 @@ pytestmark = pytest.mark.slow
 
 PASSWORD = "Corr3ct-Horse!Battery"
 #: The first factors a confirmed user with a password and a verified email may choose.
-PASSWORD_AND_EMAIL = ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP"]
+#: The choices a user with a password and a verified email gets (Cognito's own list
+#: carries PASSWORD_SRP too, which the API leaves out: it cannot answer it).
+PASSWORD_AND_EMAIL = ["PASSWORD", "EMAIL_OTP"]
 
 
 @pytest.fixture(scope="module")

@@ -309,8 +309,9 @@ def test_an_mfa_required_user_who_skips_set_up_gets_mfa_setup_again_and_never_to
 def test_serves_banner_names_the_triggers_it_runs_and_the_token_header(
     trigger_v1_api: LocalApi,
 ) -> None:
-    """``serve`` says which of the pool's triggers it will run in its workers, and where
-    protected routes take the id token.
+    """``serve`` says which of the pool's triggers it will run in its workers, where
+    protected routes take the id token, and where the signed-in auth routes take the
+    access token.
     """
     from cognito_api_construct.local.cli import banner
 
@@ -320,3 +321,9 @@ def test_serves_banner_names_the_triggers_it_runs_and_the_token_header(
     assert "CustomMessage" in line
     assert "PreTokenGeneration V1_0" in line or "PreTokenGeneration (" in line
     assert "take the id token in the Authorization header" in text
+    # and, for the auth routes of a signed-in user, the access token (an app with no
+    # protected route has those too)
+    assert (
+        "Routes for a signed-in user (/signout, /me, /mfa...) take the access token in the "
+        "Authorization header." in text
+    )

@@ -71,13 +71,17 @@ def test_start_sign_in_asks_cognito_for_the_preferred_factor(
 def test_without_a_preference_the_choices_come_back_as_a_list(
     invoke, make_event, stubbed, cognito
 ) -> None:
+    """Cognito's AvailableChallenges as a list, less PASSWORD_SRP, which comes with every
+    password factor ("PASSWORD and PASSWORD_SRP",
+    https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flows-selection-sdk.html)
+    and which /challenge cannot answer: it takes the password itself."""
     stubbed.add_response(
         "initiate_auth",
         {
             "ChallengeName": "SELECT_CHALLENGE",
             "Session": SESSION,
             "ChallengeParameters": {},
-            "AvailableChallenges": ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"],
+            "AvailableChallenges": ["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "WEB_AUTHN"],
         },
         {
             "AuthFlow": "USER_AUTH",

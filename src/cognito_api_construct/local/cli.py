@@ -99,6 +99,22 @@ def banner(api: LocalApi) -> str:
     headers = sorted({a.token_header for a in api.api.authorizers.values() if a.token_header})
     if headers:
         lines.append(f"Protected routes take the id token in the {', '.join(headers)} header.")
+    # The construct's auth function reads the access token of /signout, /me, /mfa... from
+    # the header its TOKEN_HEADER names: there is one even in an app with no protected route.
+    public = {route.integration.function_id for route in api.routes if not route.protected}
+    signed_in = sorted(
+        {
+            header
+            for logical_id, function in api.functions.runnable.items()
+            if logical_id in public
+            and isinstance(header := function.environment.get("TOKEN_HEADER"), str)
+        }
+    )
+    if signed_in:
+        lines.append(
+            "Routes for a signed-in user (/signout, /me, /mfa...) take the access token "
+            f"in the {', '.join(signed_in)} header."
+        )
     scoped = sorted({scope for route in api.routes for scope in route.authorization_scopes})
     if scoped:
         lines.append(

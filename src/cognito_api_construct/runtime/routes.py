@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from . import account
 from .context import Caller, Payload, Settings
@@ -270,11 +270,17 @@ def _tokens_or_challenge(response: Mapping[str, Any]) -> Payload:
     raise UnexpectedCognitoResponseError("neither AuthenticationResult nor ChallengeName")
 
 
+#: Choices of SELECT_CHALLENGE that no request to this API can answer.
+_UNANSWERABLE: Final = frozenset({"PASSWORD_SRP"})
+
+
 def challenge_parameters(response: Mapping[str, Any]) -> Payload:
     """Cognito's challenge parameters, plus what a client would otherwise decode itself.
 
     - ``available_challenges``: the choices of ``SELECT_CHALLENGE`` (Cognito's
-      ``AvailableChallenges``), a list;
+      ``AvailableChallenges``), a list, less ``PASSWORD_SRP``: Cognito offers it with
+      every password, and the API cannot answer it (``/challenge`` takes the password
+      itself: ``PASSWORD``);
     - ``delivery``: where an ``EMAIL_OTP`` or ``SMS_OTP`` code went,
       ``{"destination" (masked), "medium"}``;
     - ``credential_request_options``: a ``WEB_AUTHN`` challenge's options as an object,
@@ -284,7 +290,9 @@ def challenge_parameters(response: Mapping[str, Any]) -> Payload:
     parameters: Payload = dict(response.get("ChallengeParameters") or {})
     available = response.get("AvailableChallenges")
     if isinstance(available, list):
-        parameters["available_challenges"] = [str(name) for name in available]
+        parameters["available_challenges"] = [
+            str(name) for name in available if name not in _UNANSWERABLE
+        ]
     destination = parameters.get("CODE_DELIVERY_DESTINATION")
     if destination is not None:
         parameters["delivery"] = {

@@ -167,9 +167,14 @@ def deliver(
 
 
 def sent(to: str | None = None) -> list[dict[str, Any]]:
-    """Every message sent so far, oldest first; only those to ``to`` when given."""
+    """Every message sent so far, oldest first; only those to ``to`` when given.
+
+    ``to`` matches whatever its case: a user types ``Ada@Example.com`` as readily as
+    the address they signed up with.
+    """
+    wanted = None if to is None else to.casefold()
     with _lock:
-        return [m for m in _sent if to is None or m["to"] == to]
+        return [m for m in _sent if wanted is None or str(m["to"]).casefold() == wanted]
 
 
 def _send(message: dict[str, Any]) -> None:
