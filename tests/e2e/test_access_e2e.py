@@ -12,6 +12,7 @@ administrator's call on the embedded Cognito adds them to the group.
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
@@ -265,3 +266,18 @@ def test_the_served_document_describes_the_gateway_s_refusals(access_api: LocalA
     assert document["components"]["schemas"]["AccessDenied"]["required"] == ["Message"]
     assert "api/reports.read" in machine["description"]
     assert "403" not in machine["responses"]  # a Cognito authorizer answers 401 only
+
+
+def test_the_apps_handlers_read_the_claims_with_the_readmes_lines() -> None:
+    """The README's two lines that read the claims on either kind of protected route are
+    the ones the access app's handlers run (both route kinds, above)."""
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    (block,) = [
+        b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
+        if b.startswith('authorizer = event["requestContext"]["authorizer"]')
+    ]  # fmt: skip
+    handlers = (root / "tests/e2e/apps/access_app/routes/routes.py").read_text(encoding="utf-8")
+    for line in block.splitlines():
+        code = line.split("#")[0].strip()
+        assert handlers.count(code) >= 2, code
