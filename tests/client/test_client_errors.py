@@ -40,10 +40,18 @@ GATEWAY_ANSWERS = [
     ),
     (403, {"message": "Forbidden"}, "ForbiddenException", "Forbidden"),
     (429, {"message": "Too Many Requests"}, "TooManyRequestsException", "TooManyRequests"),
-    (502, {"message": "Internal server error"}, "InternalServerErrorException",
-     "InternalServerError"),  # fmt: skip
-    (504, {"message": "Endpoint request timed out"}, "InternalServerErrorException",
-     "IntegrationTimeout"),  # fmt: skip
+    (
+        502,
+        {"message": "Internal server error"},
+        "InternalServerErrorException",
+        "InternalServerError",
+    ),
+    (
+        504,
+        {"message": "Endpoint request timed out"},
+        "InternalServerErrorException",
+        "IntegrationTimeout",
+    ),
     # An authorizer that failed: a null message, only the header names it.
     (500, {"message": None}, "AuthorizerConfigurationException", "AuthorizerConfiguration"),
     # A gateway response rewritten by the app: its header still names it.
@@ -79,8 +87,11 @@ def test_the_functions_own_code_wins_over_any_header() -> None:
     """The auth function's ``error`` is the contract's code, whatever else is sent."""
     answer = {"error": "NotAuthorized", "message": "Incorrect username or password."}
     server = Server(
-        lambda path: (401, {"x-amzn-ErrorType": "UnauthorizedException"},
-                      json.dumps(answer).encode())  # fmt: skip
+        lambda path: (
+            401,
+            {"x-amzn-ErrorType": "UnauthorizedException"},
+            json.dumps(answer).encode(),
+        )
     )
     base = server.start()
     try:
