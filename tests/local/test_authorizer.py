@@ -124,11 +124,31 @@ REFUSED = {
     ),
     "garbage": lambda: "a.b.c",
     "empty": lambda: "",
+    # Unsigned claims of any JSON type reach the checks before the signature does.
+    "issuer a list, unsigned": lambda: ".".join(
+        [
+            _b64(json.dumps({"alg": "RS256", "kid": "dummy"}).encode()),
+            _b64(json.dumps({"iss": ["x"]}).encode()),
+            _b64(b"sig"),
+        ]
+    ),
+    "issuer an object, unsigned": lambda: ".".join(
+        [
+            _b64(json.dumps({"alg": "RS256", "kid": "dummy"}).encode()),
+            _b64(json.dumps({"iss": {"a": 1}}).encode()),
+            _b64(b"sig"),
+        ]
+    ),
+    "audience an object": lambda: _token({"aud": {"x": 1}}),
+    "audience a list of objects": lambda: _token({"aud": [{"x": 1}, [CLIENT]]}),
 }
 
 
 @pytest.mark.parametrize("case", list(REFUSED))
 def test_unacceptable_tokens_are_refused(authorizer: CognitoAuthorizer, case: str) -> None:
+    """Each is a 401, never an error of the emulator's own (a 500): API Gateway's Cognito
+    authorizer refuses any token it cannot verify as the pool's
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html)."""
     # given a token API Gateway would refuse
     token = REFUSED[case]()
 

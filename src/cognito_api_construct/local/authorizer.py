@@ -112,7 +112,9 @@ class CognitoAuthorizer:
         if header.get("alg") != _ALGORITHM:
             raise UnauthorizedError(f"algorithm {header.get('alg')!r} refused")
         issuer = unverified.get("iss")
-        if issuer not in self._issuers:
+        # Unverified and the caller's to choose: a list or an object is no issuer (and
+        # cannot be a dict key).
+        if not isinstance(issuer, str) or issuer not in self._issuers:
             raise UnauthorizedError("issuer is not a user pool of this authorizer")
         pool_id, clients = self._issuers[issuer]
         key = self._keys.key(pool_id, str(header.get("kid")))
@@ -141,7 +143,7 @@ def _check_use(claims: Mapping[str, Any], clients: Sequence[str], scopes: Sequen
         raise UnauthorizedError("id token required on a method without scopes")
     audience = claims.get("aud")
     audiences = audience if isinstance(audience, list) else [audience]
-    if not set(audiences) & set(clients):
+    if not {item for item in audiences if isinstance(item, str)} & set(clients):
         raise UnauthorizedError("audience is not a client of the user pool")
 
 
