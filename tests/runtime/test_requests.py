@@ -271,6 +271,54 @@ def test_deeply_nested_json_is_400_not_500(invoke, make_event, no_cognito_calls)
     assert reply.body["error"] == "InvalidRequestBody"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"username": "\\ud800", "password": "x"}',
+        '{"username": "ana", "password": "\\udfff"}',
+        '{"username": "ana", "password": "x", "\\ud800": 1}',
+    ],
+    ids=["in a value", "a trailing low surrogate", "in a key"],
+)
+def test_a_lone_surrogate_escape_is_400_not_500(invoke, make_event, no_cognito_calls, body):
+    """RFC 8259 §8.2: a string with a lone surrogate escape is not Unicode text. Python's
+    json accepts it; no UTF-8 request to Cognito can carry it, so the body is refused."""
+    # when
+    reply = invoke(make_event("/auth", body))
+
+    # then
+    assert reply.status == 400
+    assert reply.body == {
+        "error": "InvalidRequestBody",
+        "message": "the request body is not valid JSON",
+    }
+
+
+@pytest.mark.parametrize(
+    "responses",
+    ["[" * 8000, '{"USERNAME": "\\ud800", "NEW_PASSWORD": "x"}'],
+    ids=["nested too deeply", "a lone surrogate"],
+)
+def test_challenge_responses_as_a_string_are_refused_like_a_body(
+    invoke, make_event, no_cognito_calls, responses
+):
+    """``challenge_responses`` may be the object JSON-encoded in a string (up to 8,192
+    characters): that inner JSON gets the body's checks, a 400 naming the field."""
+    body = {
+        "challenge_name": "NEW_PASSWORD_REQUIRED",
+        "session": "s" * 20,
+        "challenge_responses": responses,
+    }
+
+    # when
+    reply = invoke(make_event("/challenge", body))
+
+    # then
+    assert reply.status == 400
+    assert reply.body["error"] == "InvalidRequestBody"
+    assert "challenge_responses" in reply.body["message"]
+
+
 @pytest.mark.parametrize("route", ["/nowhere", "/auth/extra", "/", ""])
 def test_unknown_route_is_404(invoke, make_event, no_cognito_calls, route):
     # when

@@ -16,7 +16,7 @@ from typing import Any
 
 from .contract import MAX_BODY_BYTES
 from .errors import ApiError, BadRequestError, UnsupportedMediaTypeError
-from .validation import describe
+from .validation import describe, loads_json
 
 #: Tokens and sessions must not be kept by browsers or proxies.
 _BASE_HEADERS = {"Content-Type": "application/json", "Cache-Control": "no-store"}
@@ -127,11 +127,11 @@ def json_body(request: Request) -> Any:
     except UnicodeDecodeError:
         raise BadRequestError("the request body is not valid UTF-8") from None
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
+        return loads_json(text, object_pairs_hook=_unique_keys)
     except _DuplicateKeyError as error:
         raise BadRequestError(str(error)) from None
-    except (ValueError, RecursionError):
-        # RecursionError: a few thousand nested brackets fit in the size limit.
+    except ValueError:
+        # Also a few thousand nested brackets (they fit in the size limit) and "\ud800".
         raise BadRequestError("the request body is not valid JSON") from None
 
 

@@ -18,7 +18,7 @@ from . import account
 from .context import Caller, Payload, Settings
 from .errors import BadRequestError
 from .schemas import CHALLENGE_RESPONSES
-from .validation import SchemaValidationError, validate
+from .validation import SchemaValidationError, loads_json, validate
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -227,7 +227,7 @@ def challenge_responses(value: dict[str, Any] | str) -> dict[str, str]:
     """
     if isinstance(value, str):
         try:
-            decoded: Any = json.loads(value)
+            decoded: Any = loads_json(value)
         except ValueError:
             decoded = None
         if not isinstance(decoded, dict):

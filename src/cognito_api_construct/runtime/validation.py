@@ -11,6 +11,7 @@ the value may be a password.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from typing import Any
@@ -28,6 +29,35 @@ _TYPE_CHECKS: dict[str, Any] = {
     "boolean": lambda v: isinstance(v, bool),
     "null": lambda v: v is None,
 }
+
+
+def loads_json(text: str, **options: Any) -> Any:
+    r"""``json.loads`` for a caller's text: ValueError for anything that is not JSON text.
+
+    Beyond json's own errors: brackets nested deeper than the parser's recursion allows,
+    and a string or key with a lone surrogate escape (``"\ud800"`` in the JSON text),
+    which json accepts but which is no Unicode text: no UTF-8 request to Cognito can
+    carry it (RFC 8259 §8.2). ``options`` go to ``json.loads``; what its
+    ``object_pairs_hook`` raises passes through.
+    """
+    try:
+        value = json.loads(text, **options)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending += item
+            pending += item.values()
+        elif isinstance(item, list):
+            pending += item
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("a string holds a lone surrogate") from None
+    return value
 
 
 class SchemaValidationError(ValueError):
