@@ -92,6 +92,28 @@ def test_default_4xx_headers_apply_to_types_without_their_own() -> None:
     assert unauthorized.status == 401
 
 
+def test_a_request_for_no_stage_gets_api_gateways_own_403_without_the_apis_headers() -> None:
+    """A path outside every stage reaches no deployment, so none of the API's gateway
+    responses applies (they are part of a deployment,
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html),
+    nor the stage's WAF: the emulator must not echo a foreign ``Origin`` there."""
+    # given an API whose DEFAULT_4XX copies the request's Origin
+    default_4xx = GatewayResponse(
+        "DEFAULT_4XX", None, {}, {"Access-Control-Allow-Origin": "method.request.header.Origin"}
+    )
+    responses = GatewayResponses({"DEFAULT_4XX": default_4xx})
+
+    # when the 403 for a path outside the stage is rendered
+    response = responses.render(
+        "ACCESS_DENIED", {"requestId": "r"}, {"origin": "https://evil.example"}, customized=False
+    )
+
+    # then it is API Gateway's bare answer
+    assert response.status == 403
+    assert json.loads(response.body) == {"message": "Forbidden"}
+    assert all(name != "Access-Control-Allow-Origin" for name, _ in response.headers)
+
+
 def test_specific_response_overrides_status_and_body() -> None:
     # given a BAD_REQUEST_BODY response with its own status and template
     override = GatewayResponse("BAD_REQUEST_BODY", 422, {"application/json": CONSTRUCT_STYLE}, {})

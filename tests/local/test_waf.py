@@ -154,3 +154,43 @@ def test_default_block_and_unemulated_rules_are_reported() -> None:
     assert acl.not_emulated == ("Common",)
     assert acl.blocks(_request("a")) == "default"
     assert read_web_acls(resources, "OtherApi") == ()
+
+
+def test_a_repeated_header_is_inspected_by_the_value_the_gateway_passes_on() -> None:
+    """A repeated ``Origin``: the origin check must judge the value the gateway responses
+    echo, or a non-browser client could pass the check with one value and have another
+    echoed. API Gateway passes a repeated header's last value on ("headers" holds the
+    last value,
+    https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format);
+    which one WAF inspects is not documented, so the emulator inspects that one too."""
+    # given the construct's origin check: block a present Origin that is not allowed
+    allowed = "https://app.example.com"
+    check = {
+        "AndStatement": {
+            "Statements": [
+                {
+                    "SizeConstraintStatement": {
+                        "FieldToMatch": ORIGIN,
+                        "ComparisonOperator": "GT",
+                        "Size": 0,
+                        "TextTransformations": NONE,
+                    }
+                },
+                {"NotStatement": {"Statement": _byte(allowed)}},
+            ]
+        }
+    }
+    acl = WebAcl(
+        "Acl",
+        rules=({"Name": "origin", "Priority": 0, "Action": {"Block": {}}, "Statement": check},),
+        default_allows=True,
+    )
+    evil = "https://evil.example"
+
+    def two(first: str, second: str) -> WafRequest:
+        return WafRequest("GET", "/prod/whoami", "", [("Origin", first), ("origin", second)])
+
+    # then the last value decides
+    assert acl.blocks(two(allowed, evil)) == "origin"
+    assert acl.blocks(two(evil, allowed)) is None
+    assert two(evil, allowed).header("ORIGIN") == allowed

@@ -94,8 +94,10 @@ class Gateway:
         call = _Call(request, self.api.stage_name, self._responses)
         path = call.path_in_stage()
         if path is None:
-            # No such stage: API Gateway answers a bare 403 Forbidden.
-            return call.gateway_error("ACCESS_DENIED")
+            # No such stage: API Gateway answers a bare 403 Forbidden, with none of the
+            # API's gateway responses (their CORS headers included): no deployment,
+            # and no stage WAF, is reached.
+            return call.gateway_error("ACCESS_DENIED", customized=False)
         blocked = self._waf_blocks(request)
         if blocked is not None:
             _LOG.info("%s %s: blocked by WAF (%s)", request.method, request.path, blocked)
@@ -289,6 +291,7 @@ class _Call:
         message: str | None = None,
         error_type: str | None = None,
         built_in_template: str | None = None,
+        customized: bool = True,
         **extra: str,
     ) -> HttpResponse:
         """The gateway response of type ``kind`` for this request."""
@@ -299,6 +302,7 @@ class _Call:
             message=message,
             error_type=error_type,
             built_in_template=built_in_template,
+            customized=customized,
         )
 
 

@@ -81,6 +81,7 @@ class GatewayResponses:
         message: str | None = None,
         error_type: str | None = None,
         built_in_template: str | None = None,
+        customized: bool = True,
     ) -> HttpResponse:
         """Build the response of ``response_type`` for one request.
 
@@ -94,10 +95,17 @@ class GatewayResponses:
             built_in_template: the body template when the template overrides neither
                 this type nor its DEFAULT_4XX/5XX group (a Lambda authorizer's deny
                 answers ``{"Message": ...}``). Defaults to ``{"message": ...}``.
+            customized: False for API Gateway's own response, without the API's
+                overrides (a request for a stage that does not exist reaches no
+                deployment, so none of its gateway responses).
         """
         status, default_message, built_in_type = _BUILT_IN[response_type]
         group = "DEFAULT_4XX" if status < 500 else "DEFAULT_5XX"
-        override = self._overrides.get(response_type) or self._overrides.get(group)
+        override = (
+            self._overrides.get(response_type) or self._overrides.get(group)
+            if customized
+            else None
+        )
         text = message or default_message
         values = {
             **context,

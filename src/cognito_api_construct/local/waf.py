@@ -36,11 +36,17 @@ class WafRequest:
     headers: Sequence[tuple[str, str]]
 
     def header(self, name: str) -> str | None:
-        """The first value of header ``name`` (case-insensitive), else None."""
+        """The last value of header ``name`` (case-insensitive), else None.
+
+        Which of a repeated header's values AWS WAF inspects is not documented; the
+        last is the one API Gateway hands on (``method.request.header.X``, the proxy
+        event's ``headers``), so the check and what the gateway echoes see one value.
+        """
+        found = None
         for key, value in self.headers:
             if key.lower() == name.lower():
-                return value
-        return None
+                found = value
+        return found
 
 
 @dataclass(frozen=True)
