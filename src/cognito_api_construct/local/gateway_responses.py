@@ -102,9 +102,7 @@ class GatewayResponses:
         status, default_message, built_in_type = _BUILT_IN[response_type]
         group = "DEFAULT_4XX" if status < 500 else "DEFAULT_5XX"
         override = (
-            self._overrides.get(response_type) or self._overrides.get(group)
-            if customized
-            else None
+            self._overrides.get(response_type) or self._overrides.get(group) if customized else None
         )
         text = message or default_message
         values = {
