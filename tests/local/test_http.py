@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
+from werkzeug.serving import DechunkedInput
 
 from cognito_api_construct.local.http import (
     LISTEN_BACKLOG,
@@ -240,3 +241,51 @@ def test_in_flight_refuses_beyond_its_limit_and_counts_leaves() -> None:
     in_flight.leave()
     assert in_flight.enter()
     assert in_flight.count == 2
+
+
+@pytest.mark.parametrize("size", ["1000000", "ffffff", "500"])
+def test_a_chunk_cut_short_is_a_400_not_a_crash(size: str) -> None:
+    """A chunk announces more bytes than the client sends before closing (RFC 9112,
+    section 7.1: a chunk is exactly ``chunk-size`` octets; section 8: a message cut short
+    is incomplete): a 400.
+
+    werkzeug 3.1.9's ``DechunkedInput.readinto`` shrank the buffer ``read(n)`` gave it
+    and reported ``n`` bytes anyway; CPython then copied ``n`` bytes out of a 2-byte
+    buffer and the whole emulator died of a segmentation fault.
+    """
+    stream = DechunkedInput(io.BytesIO(f"{size}\r\n{{}}".encode()))
+    environ = {"wsgi.input": stream, "HTTP_TRANSFER_ENCODING": "chunked"}
+    with pytest.raises(BodyError, match="cut short") as refused:
+        read_body(environ, 10 * 1024 * 1024)
+    assert refused.value.status == 400
+
+
+def test_chunked_bodies_are_read_whole_or_refused_over_the_limit() -> None:
+    """Chunks are joined (RFC 9112, section 7.1); past the limit, a 413."""
+    body = b"3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+    environ = {"wsgi.input": DechunkedInput(io.BytesIO(body)), "HTTP_TRANSFER_ENCODING": "chunked"}
+    assert read_body(environ, 5) == b"abcde"
+    environ["wsgi.input"] = DechunkedInput(io.BytesIO(body))
+    with pytest.raises(BodyError, match="over the size limit") as refused:
+        read_body(environ, 4)
+    assert refused.value.status == 413
+
+
+def test_a_chunk_cut_short_over_a_socket_is_answered_and_the_server_lives(
+    server: LocalServer,
+) -> None:
+    """The hostile tester's request: a 16 MiB chunk size, two bytes, then the client
+    stops sending (RFC 9112, section 8: an incomplete message). A JSON 400, and the
+    server answers the next request.
+    """
+    with socket.create_connection(("127.0.0.1", server.bound_port), timeout=10) as connection:
+        connection.sendall(
+            b"POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1000000\r\n{}"
+        )
+        connection.shutdown(socket.SHUT_WR)
+        answer = b"".join(iter(lambda: connection.recv(65536), b""))
+    line, body = status_and_body(answer)
+    assert line == "HTTP/1.1 400 Bad Request"
+    assert "cut short" in body["message"]
+    line, _ = status_and_body(exchange(server, b"GET / HTTP/1.1\r\nHost: h\r\n\r\n"))
+    assert line == "HTTP/1.1 200 OK"

@@ -111,10 +111,7 @@ def read_body(environ: dict[str, Any], limit: int) -> bytes:
             raise BodyError(400, f"unsupported Transfer-Encoding {encoding[:32]!r}")
         if length:
             raise BodyError(400, "both Content-Length and Transfer-Encoding")
-        try:
-            data: bytes = stream.read(limit + 1)
-        except (OSError, ValueError) as error:
-            raise BodyError(400, f"malformed chunked body ({error})") from None
+        data = _read_chunked(stream, limit)
     else:
         if length and (not length.isdigit() or len(length) > 19):
             raise BodyError(400, "malformed Content-Length")
@@ -130,6 +127,36 @@ def read_body(environ: dict[str, Any], limit: int) -> bytes:
     if len(data) > limit:
         raise BodyError(413, "body over the size limit")
     return data
+
+
+#: How much of a chunked body is read at a time (see :func:`_read_chunked`).
+_CHUNKED_PIECE = 64 * 1024
+
+
+def _read_chunked(stream: Any, limit: int) -> bytes:
+    """A chunked body, at most ``limit + 1`` bytes, read through werkzeug's parser.
+
+    Never ``stream.read(n)``: werkzeug's ``DechunkedInput`` (3.1.9) is a ``RawIOBase``,
+    whose ``read`` passes a ``bytearray`` to ``readinto``; on a chunk cut short (a chunk
+    size larger than what the client sends before it closes) ``readinto`` assigns the
+    short read to a slice of that bytearray, which shrinks it, and still returns the
+    full length, so CPython copies that many bytes out of the shrunken buffer: the
+    process dies of a segmentation fault. A ``memoryview`` cannot change size: the
+    same short read raises ``ValueError`` instead, which is the 400 it should be.
+    """
+    data = bytearray()
+    piece = memoryview(bytearray(_CHUNKED_PIECE))
+    while len(data) <= limit:
+        try:
+            count = stream.readinto(piece)
+        except ValueError:
+            raise BodyError(400, "malformed chunked body (a chunk cut short)") from None
+        except OSError as error:
+            raise BodyError(400, f"malformed chunked body ({error})") from None
+        if not count:
+            break
+        data += piece[:count]
+    return bytes(data)
 
 
 def allowed_hosts(bind_host: str, port: int) -> frozenset[str]:
