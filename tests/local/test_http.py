@@ -6,10 +6,12 @@ is proven here holds for both, since both are built on it.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
 import json
 import logging
+import select
 import socket
 import threading
 import time
@@ -289,3 +291,116 @@ def test_a_chunk_cut_short_over_a_socket_is_answered_and_the_server_lives(
     assert "cut short" in body["message"]
     line, _ = status_and_body(exchange(server, b"GET / HTTP/1.1\r\nHost: h\r\n\r\n"))
     assert line == "HTTP/1.1 200 OK"
+
+
+@contextlib.contextmanager
+def serving(app: Any = _echo, **options: Any) -> Iterator[LocalServer]:
+    """A server of its own, e.g. with a short read timeout."""
+    local = LocalServer("test", app, "127.0.0.1", 0, **options)
+    local.start()
+    try:
+        yield local
+    finally:
+        local.stop()
+
+
+def _refuse(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """Refuses every request from its headers, its body unread (a foreign ``Host``)."""
+    return json_response(start_response, 403, {"message": "Forbidden"})
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_a_client_trickling_its_headers_gets_a_408_and_frees_its_thread() -> None:
+    """A client that has not sent its whole request in time gets 408 Request Timeout
+    (RFC 9110, section 15.5.9: the server "did not receive a complete request message
+    within the time that it was prepared to wait") and the connection is closed. One byte
+    every 0.1 s never meets a per-``recv`` timeout; the deadline is per request, so a
+    slowloris client cannot hold a thread.
+    """
+    with serving(read_timeout=0.5) as local:
+        started = time.monotonic()
+        with socket.create_connection(("127.0.0.1", local.bound_port), timeout=5) as connection:
+            connection.sendall(b"POST /x HTTP/1.1\r\nHost: h\r\nX-A: ")
+            with contextlib.suppress(OSError):
+                while time.monotonic() - started < 3:
+                    if select.select([connection], [], [], 0.1)[0]:
+                        break  # the answer
+                    connection.sendall(b"a")
+            answer = b"".join(iter(lambda: connection.recv(65536), b""))
+        line, body = status_and_body(answer)
+        assert line == "HTTP/1.1 408 Request Timeout"
+        assert body == {"message": "Request Timeout"}
+        assert time.monotonic() - started < 2.5
+        assert _wait_for(lambda: local.connections.count == 0, 3)
+
+
+def test_a_connection_that_sends_nothing_is_closed_without_an_answer() -> None:
+    """Nothing received, nothing to answer (RFC 9112, section 9.5: a server may close an
+    idle connection at any time): the connection is closed at the deadline."""
+    with serving(read_timeout=0.3) as local:
+        with socket.create_connection(("127.0.0.1", local.bound_port), timeout=5) as connection:
+            assert connection.recv(65536) == b""
+        assert _wait_for(lambda: local.connections.count == 0, 3)
+
+
+@pytest.mark.parametrize(
+    "framing",
+    ["Content-Length: 10\r\n\r\n{}", "Transfer-Encoding: chunked\r\n\r\n10\r\n{}"],
+    ids=["length", "chunked"],
+)
+def test_a_body_that_stops_coming_gets_a_408(framing: str) -> None:
+    """The body has its own deadline after the headers (RFC 9110, section 15.5.9)."""
+    with serving(read_timeout=0.4) as local:
+        answer = exchange(local, f"POST /x HTTP/1.1\r\nHost: h\r\n{framing}".encode())
+        line, body = status_and_body(answer)
+        assert line == "HTTP/1.1 408 Request Timeout"
+        assert body["message"] == "body not received in time"
+
+
+def test_past_its_connection_limit_the_server_answers_503_at_once() -> None:
+    """Stalled connections cannot make the server start threads without end: past the
+    limit a connection gets 503 Service Unavailable (RFC 9110, section 15.6.4: the
+    server "is currently unable to handle the request due to a temporary overload") in
+    API Gateway's JSON shape, without waiting; once they time out, requests are served.
+    """
+    with serving(read_timeout=0.5, max_connections=2) as local:
+        stalled = [socket.create_connection(("127.0.0.1", local.bound_port)) for _ in range(2)]
+        try:
+            assert _wait_for(lambda: local.connections.count == 2, 3)
+            started = time.monotonic()
+            line, body = status_and_body(exchange(local, b"GET / HTTP/1.1\r\nHost: h\r\n\r\n"))
+            assert line == "HTTP/1.1 503 Service Unavailable"
+            assert body == {"message": "Service Unavailable"}
+            assert time.monotonic() - started < 0.4
+            assert _wait_for(lambda: local.connections.count == 0, 3)
+            line, _ = status_and_body(exchange(local, b"GET / HTTP/1.1\r\nHost: h\r\n\r\n"))
+            assert line == "HTTP/1.1 200 OK"
+        finally:
+            for connection in stalled:
+                connection.close()
+
+
+def test_a_request_refused_with_its_body_unread_is_closed_at_once() -> None:
+    """A refusal from the headers (a foreign ``Host``, a body over the limit) with the
+    body unread: the server answers, then closes (RFC 9112, section 9.6: a server that
+    does not read the whole body "SHOULD" close, with a lingering close so the answer is
+    not lost). werkzeug's drain after the answer used to block in ``read(10_000_000)``
+    until the client closed, so the client never saw the end of the answer.
+    """
+    with serving(_refuse) as local:
+        started = time.monotonic()
+        with socket.create_connection(("127.0.0.1", local.bound_port), timeout=10) as connection:
+            connection.sendall(b"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 1000000\r\n\r\n")
+            connection.sendall(b"x" * 1_000_000)
+            answer = b"".join(iter(lambda: connection.recv(65536), b""))
+        assert status_and_body(answer) == ("HTTP/1.1 403 Forbidden", {"message": "Forbidden"})
+        assert time.monotonic() - started < 3
+        assert _wait_for(lambda: local.connections.count == 0, 4)

@@ -2,8 +2,8 @@
 
 It owns what happens before and after the API's pipeline: the ``Host`` check (only the
 names the emulator serves), reading the body (malformed HTTP: 400; over API Gateway's
-10 MB: 413), load shedding (too many requests at once: API Gateway's 429 THROTTLED
-answer, never a reset or a hang), the emulator's extras at the root, outside the
+10 MB: 413; too slow: 408), load shedding (too many requests at once: API Gateway's 429
+THROTTLED answer, never a reset or a hang), the emulator's extras at the root, outside the
 stage, which a deployed API does not have: on GET ``/openapi.json`` and ``/_outbox``,
 on POST ``/oauth2/token`` (a pool domain's token endpoint; another method there is 405),
 and one log line per request: method, path, status, latency; never a query string, a
@@ -110,7 +110,7 @@ class GatewayServer:
             _LOG.info("%s %s: request refused (%s)", method, path, error)
             if error.status == 413:
                 return self.gateway.refuse(_request(environ, b""), "REQUEST_TOO_LARGE")
-            return _message(400, "Bad Request")
+            return _message(error.status, reason_phrase(error.status))
         extra = self.extras.get(path) if method in ("GET", "HEAD") else None
         if extra is not None:
             return extra(str(environ.get("QUERY_STRING", "")))

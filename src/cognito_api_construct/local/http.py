@@ -5,8 +5,14 @@ their Cognito front) are werkzeug WSGI servers built here. What this module owns
 
 - bursts: a listen backlog of 1024 (the standard library's default is 5, which makes
   the kernel reset connections that arrive faster than they are accepted) and one
-  thread per connection; each answer closes its connection, as werkzeug's server does,
-  with a lingering close, so an early answer is never lost to a reset;
+  thread per connection, at most :data:`MAX_CONNECTIONS` at once (past it a connection
+  gets a JSON 503 at once and no thread); each answer closes its connection, as
+  werkzeug's server does, with a lingering close, so an early answer is never lost to a
+  reset;
+- slow clients: the request line and headers, and then the body, must each arrive
+  within :data:`READ_TIMEOUT_SECONDS`; past it the client gets a JSON 408 (nothing if it
+  sent nothing) and its thread is freed, so stalled connections (slowloris) cannot pile
+  up; once the answer is sent nothing more is read but the bounded lingering close;
 - malformed HTTP: a bad request line, header, ``Content-Length`` or chunk size is
   answered ``400`` with a JSON body (``{"message": "Bad Request"}``) and one clean log
   line, never an HTML page, a traceback or a dropped connection;
@@ -19,16 +25,19 @@ It knows nothing of API Gateway or Cognito.
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import json
 import logging
+import queue
+import selectors
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
@@ -48,6 +57,15 @@ _LOG = logging.getLogger(__name__)
 #: Far above what a test suite, a page load or a retry storm opens at once; the kernel
 #: caps it at net.core.somaxconn.
 LISTEN_BACKLOG = 1024
+#: How long a client has to send its request line and headers, and then again its
+#: body, before the server answers 408 and frees the thread. Any real client on
+#: loopback needs milliseconds; a connection that trickles its headers (slowloris) holds
+#: a thread no longer than this.
+READ_TIMEOUT_SECONDS = 15.0
+#: Connections served at once, each on its own thread; past it a connection gets a JSON
+#: 503 without a thread. Above the gateway's in-flight limit (256, which answers 429),
+#: far above what a test suite, a page load or a retry storm opens at once.
+MAX_CONNECTIONS = 512
 #: How long, and how much, a closing connection still reads of what the client sends.
 LINGER_SECONDS = 2.0
 LINGER_BYTES = 16 * 1024 * 1024
@@ -88,7 +106,7 @@ def reason_phrase(status: int) -> str:
 
 
 class BodyError(Exception):
-    """The request body cannot be read; ``status`` says how to answer (400 or 413)."""
+    """The request body cannot be read; ``status`` says how to answer (400, 408 or 413)."""
 
     def __init__(self, status: int, reason: str) -> None:
         super().__init__(reason)
@@ -120,6 +138,8 @@ def read_body(environ: dict[str, Any], limit: int) -> bytes:
             raise BodyError(413, "body over the size limit")
         try:
             data = stream.read(size) if size else b""
+        except TimeoutError:
+            raise BodyError(408, "body not received in time") from None
         except (OSError, ValueError) as error:
             raise BodyError(400, f"unreadable body ({error})") from None
         if len(data) < size:
@@ -151,6 +171,8 @@ def _read_chunked(stream: Any, limit: int) -> bytes:
             count = stream.readinto(piece)
         except ValueError:
             raise BodyError(400, "malformed chunked body (a chunk cut short)") from None
+        except TimeoutError:
+            raise BodyError(408, "body not received in time") from None
         except OSError as error:
             raise BodyError(400, f"malformed chunked body ({error})") from None
         if not count:
@@ -191,16 +213,89 @@ def host_allowed(host: str | None, allowed: frozenset[str], bind_host: str, port
     return True
 
 
+class _Input(io.RawIOBase):
+    """A connection's input with a deadline (:data:`READ_TIMEOUT_SECONDS` by phase).
+
+    A socket timeout bounds each ``recv``, not a request: a client sending a byte now
+    and then would never meet it. Here every ``recv`` gets what is left of the phase's
+    time. ``ended`` (the answer is on its way) makes it read nothing more: werkzeug
+    (3.1.9) drains a request's unread body after the answer with
+    ``rfile.read(10_000_000)``, which blocks until the client closes; the lingering
+    close (:meth:`LocalServer.shutdown_request`) does that drain, bounded.
+    """
+
+    def __init__(self, connection: socket.socket, timeout: float) -> None:
+        super().__init__()
+        self._connection = connection
+        self._timeout = timeout
+        self.deadline = time.monotonic() + timeout
+        self.received = 0
+        self.timed_out = False
+        self.ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def next_phase(self) -> None:
+        """The headers are in: the body gets its own time."""
+        self.deadline = time.monotonic() + self._timeout
+
+    def readinto(self, buffer: Any) -> int:
+        if self.ended:
+            return 0
+        remaining = self.deadline - time.monotonic()
+        try:
+            if remaining <= 0:
+                raise TimeoutError("request not received in time")
+            self._connection.settimeout(remaining)
+            count = self._connection.recv_into(buffer)
+        except TimeoutError:
+            self.timed_out = True
+            raise
+        finally:
+            self._connection.settimeout(self._timeout)  # for writing the answer
+        self.received += count
+        return count
+
+
 class _Handler(WSGIRequestHandler):
     """werkzeug's handler: JSON for malformed HTTP, one clean line per problem, no noise."""
 
     server: LocalServer
 
+    def setup(self) -> None:
+        """The standard library's streams, the input with a deadline (see :class:`_Input`)."""
+        super().setup()
+        self.rfile.close()  # the socket's own reader, replaced
+        self._input = _Input(self.connection, self.server.read_timeout)
+        self.rfile = io.BufferedReader(self._input)
+        self._answered = False
+
+    def handle_one_request(self) -> None:
+        """One request; a client too slow with its request line or headers gets a 408.
+
+        The standard library catches the timeout (logging one line) and closes without
+        an answer; a client that sent part of a request gets a JSON 408 first.
+        """
+        super().handle_one_request()
+        if self._input.timed_out and not self._answered:
+            self.close_connection = True
+            if self._input.received:
+                self.request_version = "HTTP/1.1"
+                self._send_json(408)
+
     def make_environ(self) -> dict[str, Any]:
         """Werkzeug's environ, plus the headers as received (see :data:`RAW_HEADERS`)."""
+        self._input.next_phase()
         environ = super().make_environ()
         environ[RAW_HEADERS] = list(self.headers.items())
         return environ
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """Start the answer: the request's input is over (see :class:`_Input`)."""
+        self._answered = True
+        self._input.ended = True
+        super().send_response(code, message)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Answer what the HTTP parser refused with JSON, and close.
@@ -210,19 +305,23 @@ class _Handler(WSGIRequestHandler):
         """
         if code >= 500:
             code = 400
-        payload = json.dumps({"message": reason_phrase(code)}).encode()
         _LOG.info("%s: malformed HTTP request refused (%s %s)", self.server.label, code, message)
         if self.request_version == "HTTP/0.9":
             # An unparsable request line leaves the HTTP/0.9 default, which would send
             # the body without a status line; a client needs the status to see the 400.
             self.request_version = "HTTP/1.1"
+        self._send_json(code)
+
+    def _send_json(self, code: int) -> None:
+        """Send an answer of ``{"message": <reason phrase>}`` and close."""
+        payload = json.dumps({"message": reason_phrase(code)}).encode()
         try:
             self.send_response(code, reason_phrase(code))
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.send_header("Connection", "close")
             self.end_headers()
-            if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+            if getattr(self, "command", None) != "HEAD" and code >= 200 and code not in (204, 304):
                 self.wfile.write(payload)
         except OSError:
             pass  # the client is gone
@@ -244,15 +343,44 @@ class LocalServer(ThreadedWSGIServer):
         app: the WSGI application.
         host: the address to bind.
         port: the port; 0 picks a free one.
+        read_timeout: see :data:`READ_TIMEOUT_SECONDS` (tests make it short).
+        max_connections: see :data:`MAX_CONNECTIONS`.
     """
 
     daemon_threads = True
     request_queue_size = LISTEN_BACKLOG
 
-    def __init__(self, label: str, app: WsgiApp, host: str, port: int) -> None:
+    def __init__(
+        self,
+        label: str,
+        app: WsgiApp,
+        host: str,
+        port: int,
+        *,
+        read_timeout: float = READ_TIMEOUT_SECONDS,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
         super().__init__(host, port, app, handler=_Handler)
         self.label = label
+        self.read_timeout = read_timeout
+        self.connections = InFlight(max_connections)
+        self._refused = _Closer()
         self._thread: threading.Thread | None = None
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread for the connection; past :data:`MAX_CONNECTIONS`, a 503 and no thread."""
+        if self.connections.enter():
+            super().process_request(request, client_address)
+            return
+        _LOG.info("%s: too many connections, one refused (503)", self.label)
+        self._refused.refuse(request)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Serve the connection, then count it out."""
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.connections.leave()
 
     @property
     def bound_port(self) -> int:
@@ -300,7 +428,83 @@ class LocalServer(ThreadedWSGIServer):
             self.shutdown()
             self._thread.join()
             self._thread = None
+        self._refused.stop()
         self.server_close()
+
+
+#: What a connection past :data:`MAX_CONNECTIONS` gets, in API Gateway's JSON shape.
+_UNAVAILABLE = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+    b'Content-Length: 37\r\nConnection: close\r\n\r\n{"message": "Service Unavailable"}'
+)
+
+
+class _Closer:
+    """Answers refused connections 503 and closes them lingering, all on one thread.
+
+    A thread per refused connection would defeat the cap; closing at once, with the
+    client's request unread, would make the kernel reset the connection and the client
+    could lose the 503 (see :meth:`LocalServer.shutdown_request`).
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[socket.socket | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def refuse(self, connection: socket.socket) -> None:
+        """Send the 503 (it fits any send buffer) and hand the connection to the thread."""
+        try:
+            connection.setblocking(False)
+            connection.send(_UNAVAILABLE)
+            connection.shutdown(socket.SHUT_WR)
+        except OSError:
+            connection.close()
+            return
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True)
+                self._thread.start()
+        self._queue.put(connection)
+
+    def stop(self) -> None:
+        """Close what is left and end the thread."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            self._queue.put(None)
+            thread.join()
+
+    def _run(self) -> None:
+        selector = selectors.DefaultSelector()
+        deadlines: dict[socket.socket, float] = {}
+        while True:
+            arrivals = [] if deadlines else [self._queue.get()]
+            while not self._queue.empty():
+                arrivals.append(self._queue.get())
+            for arrival in arrivals:
+                if arrival is None:
+                    for connection in deadlines:
+                        connection.close()
+                    selector.close()
+                    return
+                selector.register(arrival, selectors.EVENT_READ)
+                deadlines[arrival] = time.monotonic() + LINGER_SECONDS
+            for key, _ in selector.select(timeout=0.05):
+                connection = cast(socket.socket, key.fileobj)
+                try:
+                    if connection.recv(65536):
+                        continue
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    pass
+                deadlines[connection] = 0.0  # the client closed: close now
+            now = time.monotonic()
+            for connection in [c for c, deadline in deadlines.items() if deadline <= now]:
+                selector.unregister(connection)
+                connection.close()
+                del deadlines[connection]
 
 
 @dataclass
