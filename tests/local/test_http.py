@@ -404,3 +404,29 @@ def test_a_request_refused_with_its_body_unread_is_closed_at_once() -> None:
         assert status_and_body(answer) == ("HTTP/1.1 403 Forbidden", {"message": "Forbidden"})
         assert time.monotonic() - started < 3
         assert _wait_for(lambda: local.connections.count == 0, 4)
+
+
+@pytest.mark.parametrize(
+    "lengths", [("2", "40"), ("40", "2")], ids=["short-then-long", "long-then-short"]
+)
+def test_differing_content_lengths_are_a_400(server: LocalServer, lengths: tuple[str, str]) -> None:
+    """Several ``Content-Length`` fields with differing values are invalid framing: "the
+    server MUST respond with a 400 (Bad Request) status code and then close the
+    connection" (RFC 9112, section 6.3, item 5). werkzeug kept the last one: the request
+    hung waiting for 40 bytes, or was read with the wrong body.
+    """
+    head = "".join(f"Content-Length: {length}\r\n" for length in lengths)
+    with socket.create_connection(("127.0.0.1", server.bound_port), timeout=10) as connection:
+        connection.sendall(f"POST /x HTTP/1.1\r\nHost: h\r\n{head}\r\n{{}}".encode())
+        answer = b"".join(iter(lambda: connection.recv(65536), b""))
+    line, body = status_and_body(answer)
+    assert line == "HTTP/1.1 400 Bad Request"
+    assert body == {"message": "malformed Content-Length"}
+
+
+def test_repeated_equal_content_lengths_are_one(server: LocalServer) -> None:
+    """The same value repeated may be taken as one (RFC 9110, section 8.6)."""
+    answer = exchange(
+        server, b"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}"
+    )
+    assert status_and_body(answer) == ("HTTP/1.1 200 OK", {"path": "/x", "size": 2})

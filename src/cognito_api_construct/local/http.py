@@ -289,6 +289,11 @@ class _Handler(WSGIRequestHandler):
         self._input.next_phase()
         environ = super().make_environ()
         environ[RAW_HEADERS] = list(self.headers.items())
+        lengths = self.headers.get_all("Content-Length") or []
+        if len({length.strip() for length in lengths}) > 1:
+            # werkzeug keeps the last; differing lengths are invalid framing (RFC 9112,
+            # section 6.3), refused by read_body as a malformed Content-Length.
+            environ["CONTENT_LENGTH"] = ", ".join(lengths)
         return environ
 
     def send_response(self, code: int, message: str | None = None) -> None:
