@@ -237,3 +237,28 @@ def test_past_its_in_flight_limit_the_gateway_sheds_load_with_api_gateways_429(
     monkeypatch.undo()
     assert server._in_flight.count == 0
     assert call("GET", f"{tiny_api.url}public/bob").status == 200
+
+
+def test_the_gateway_never_logs_a_query_string(
+    tiny_api: LocalApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The gateway's log gives method, path, status and latency, never a query string,
+    which may hold credentials (OWASP Logging Cheat Sheet, "Data to exclude"; RFC 9110,
+    section 17.9): not for a request answered, a foreign ``Host``, a refused body, a
+    malformed request line or an HTTP/0.9 one.
+    """
+    caplog.set_level(logging.DEBUG)
+    secret = "Hunter2-SECRET-1"
+    host = f"Host: 127.0.0.1:{tiny_api.port}\r\n"
+    requests = [
+        f"GET /dev/public/bob?password={secret} HTTP/1.1\r\n{host}\r\n",
+        f"GET /dev/public/bob?password={secret} HTTP/1.1\r\nHost: evil.example\r\n\r\n",
+        f"POST /dev/public/bob?password={secret} HTTP/1.1\r\n{host}Content-Length: x\r\n\r\n",
+        f"GET /v2/auth?password={secret} extra HTTP/1.1\r\n{host}\r\n",
+        f"GET /dev/public/bob?password={secret}\r\n",
+    ]
+    statuses = [exchange(tiny_api.port, request.encode())[0] for request in requests]
+    assert statuses == [200, 403, 400, 400, 400]
+    assert "/dev/public/bob" in caplog.text
+    assert secret not in caplog.text
+    assert "password=" not in caplog.text

@@ -29,6 +29,7 @@ from cognito_api_construct.local.http import (
     allowed_hosts,
     host_allowed,
     json_response,
+    loggable,
     read_body,
 )
 
@@ -430,3 +431,47 @@ def test_repeated_equal_content_lengths_are_one(server: LocalServer) -> None:
         server, b"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}"
     )
     assert status_and_body(answer) == ("HTTP/1.1 200 OK", {"path": "/x", "size": 2})
+
+
+def test_an_http_0_9_request_line_gets_an_http_1_1_400_at_once(server: LocalServer) -> None:
+    """``GET /path`` without a version is HTTP/0.9 (RFC 9112, appendix C.1), which API
+    Gateway does not speak: a 400 with an HTTP/1.1 status line, at once (it used to wait
+    for headers an HTTP/0.9 client never sends, or answer without a status line).
+    """
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", server.bound_port), timeout=10) as connection:
+        connection.sendall(b"GET /x\r\n")
+        answer = b"".join(iter(lambda: connection.recv(65536), b""))
+    assert status_and_body(answer) == ("HTTP/1.1 400 Bad Request", {"message": "Bad Request"})
+    assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize(
+    "request_line",
+    [
+        b"GET /v2/auth?password=Hunter2-SECRET-1 extra HTTP/1.1",
+        b"GET /v2/auth?password=Hunter2-SECRET-1 HTTP/9.x",
+        b"GET /v2/auth?password=Hunter2-SECRET-1 HTTP/2.0",
+    ],
+    ids=["syntax", "version", "http2"],
+)
+def test_a_refused_request_line_is_never_logged(
+    server: LocalServer, request_line: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A query string may hold credentials, so the log gives the parser's reason, never
+    the request line (OWASP Logging Cheat Sheet, "Data to exclude": passwords, session
+    identifiers, access tokens; RFC 9110, section 17.9: a URI's query is exposed to
+    whatever logs it).
+    """
+    caplog.set_level(logging.DEBUG)
+    answer = exchange(server, request_line + b"\r\nHost: h\r\n\r\n")
+    assert status_and_body(answer)[0] == "HTTP/1.1 400 Bad Request"
+    assert "malformed HTTP request refused" in caplog.text
+    assert "Hunter2" not in caplog.text
+    assert "password" not in caplog.text
+
+
+def test_loggable_escapes_control_characters_and_clips() -> None:
+    assert loggable("GET", 16) == "GET"
+    assert loggable("/a\r\nforged line", 64) == "/a\\r\\nforged line"
+    assert loggable("x" * 100, 16) == "x" * 16

@@ -27,6 +27,7 @@ from .http import (
     LocalServer,
     allowed_hosts,
     host_allowed,
+    loggable,
     read_body,
     reason_phrase,
 )
@@ -93,8 +94,8 @@ class GatewayServer:
         start_response(f"{response.status} {reason_phrase(response.status)}", headers)
         _LOG.info(
             "%s %s %d %.1f ms",
-            method[:16],
-            path[:256],
+            loggable(method, 16),
+            loggable(path, 256),
             response.status,
             (time.perf_counter() - started) * 1000,
         )
@@ -102,12 +103,19 @@ class GatewayServer:
 
     def _answer(self, environ: dict[str, Any], method: str, path: str) -> HttpResponse:
         if not host_allowed(environ.get("HTTP_HOST"), self._allowed, self._host, self.port):
-            _LOG.info("%s %s: Host %r is not served here", method, path, environ.get("HTTP_HOST"))
+            _LOG.info(
+                "%s %s: Host %r is not served here",
+                loggable(method, 16),
+                loggable(path, 256),
+                str(environ.get("HTTP_HOST"))[:256],
+            )
             return _message(403, "Forbidden: this emulator answers only its own host names")
         try:
             body = read_body(environ, MAX_PAYLOAD_BYTES)
         except BodyError as error:
-            _LOG.info("%s %s: request refused (%s)", method, path, error)
+            _LOG.info(
+                "%s %s: request refused (%s)", loggable(method, 16), loggable(path, 256), error
+            )
             if error.status == 413:
                 return self.gateway.refuse(_request(environ, b""), "REQUEST_TOO_LARGE")
             return _message(error.status, reason_phrase(error.status))
@@ -122,14 +130,14 @@ class GatewayServer:
             try:
                 return post_extra(request)
             except Exception:  # e.g. the services gone: still an answer
-                _LOG.exception("%s %s: emulator error", method, path)
+                _LOG.exception("%s %s: emulator error", loggable(method, 16), loggable(path, 256))
                 return _message(500, "Internal server error")
         if not self._in_flight.enter():
             return self.gateway.refuse(request, "THROTTLED")
         try:
             return self.gateway.handle(request)
         except Exception:  # the emulator's own bug must still get an answer
-            _LOG.exception("%s %s: emulator error", method, path)
+            _LOG.exception("%s %s: emulator error", loggable(method, 16), loggable(path, 256))
             return _message(500, "Internal server error")
         finally:
             self._in_flight.leave()

@@ -49,6 +49,7 @@ __all__ = [
     "allowed_hosts",
     "host_allowed",
     "json_response",
+    "loggable",
     "read_body",
     "reason_phrase",
 ]
@@ -181,6 +182,17 @@ def _read_chunked(stream: Any, limit: int) -> bytes:
     return bytes(data)
 
 
+def loggable(text: str, limit: int = 64) -> str:
+    """``text`` fit for a log line: at most ``limit`` characters, control characters escaped.
+
+    A client's method or path must not forge log lines.
+    """
+    clipped = text[:limit]
+    if clipped.isprintable():
+        return clipped
+    return clipped.encode("unicode_escape").decode("ascii")
+
+
 def allowed_hosts(bind_host: str, port: int) -> frozenset[str]:
     """The ``Host`` header values a server bound to ``bind_host:port`` answers.
 
@@ -302,16 +314,32 @@ class _Handler(WSGIRequestHandler):
         self._input.ended = True
         super().send_response(code, message)
 
+    def parse_request(self) -> bool:
+        """The standard library's parsing, without HTTP/0.9.
+
+        A request line without a version (``GET /path``) is HTTP/0.9 to the standard
+        library, which then waits for headers that never come, or answers without a
+        status line. API Gateway does not speak HTTP/0.9: a 400 (with a status line).
+        """
+        if len(self.raw_requestline.split()) == 2:
+            self.request_version = "HTTP/1.1"
+            self.send_error(400, "HTTP/0.9 request")
+            return False
+        return bool(super().parse_request())
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Answer what the HTTP parser refused with JSON, and close.
 
         Everything the parser refuses is the client's: a version it does not speak
-        (``HTTP/2.0`` in a request line, the standard library's 505) is a 400 too.
+        (``HTTP/2.0`` in a request line, the standard library's 505) is a 400 too. The
+        log line gives the parser's reason only: its message quotes the request line,
+        query string (credentials) included.
         """
         if code >= 500:
             code = 400
-        _LOG.info("%s: malformed HTTP request refused (%s %s)", self.server.label, code, message)
-        if self.request_version == "HTTP/0.9":
+        reason = loggable((message or reason_phrase(code)).split(" (", 1)[0])
+        _LOG.info("%s: malformed HTTP request refused (%s %s)", self.server.label, code, reason)
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
             # An unparsable request line leaves the HTTP/0.9 default, which would send
             # the body without a status line; a client needs the status to see the 400.
             self.request_version = "HTTP/1.1"
