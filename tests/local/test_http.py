@@ -475,3 +475,22 @@ def test_loggable_escapes_control_characters_and_clips() -> None:
     assert loggable("GET", 16) == "GET"
     assert loggable("/a\r\nforged line", 64) == "/a\\r\\nforged line"
     assert loggable("x" * 100, 16) == "x" * 16
+
+
+def test_expect_100_continue_gets_one_100_continue(server: LocalServer) -> None:
+    """A server that receives ``Expect: 100-continue`` sends "a 100 (Continue) response"
+    and then the final one (RFC 9110, section 10.1.1); the standard library and werkzeug
+    each sent one, and a client read the second as the answer.
+    """
+    with socket.create_connection(("127.0.0.1", server.bound_port), timeout=10) as connection:
+        connection.sendall(
+            b"POST /x HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"
+        )
+        interim = b""
+        while not interim.endswith(b"\r\n\r\n"):
+            interim += connection.recv(1)
+        assert interim == b"HTTP/1.1 100 Continue\r\n\r\n"
+        connection.sendall(b"{}")
+        answer = b"".join(iter(lambda: connection.recv(65536), b""))
+    assert b"100 Continue" not in answer
+    assert status_and_body(answer) == ("HTTP/1.1 200 OK", {"path": "/x", "size": 2})

@@ -327,6 +327,13 @@ class _Handler(WSGIRequestHandler):
             return False
         return bool(super().parse_request())
 
+    def handle_expect_100(self) -> bool:
+        """Send no ``100 Continue`` here: a client got two.
+
+        werkzeug (3.1.9) sends its own when it runs the application.
+        """
+        return True
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Answer what the HTTP parser refused with JSON, and close.
 
