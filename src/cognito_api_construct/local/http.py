@@ -410,7 +410,11 @@ class LocalServer(ThreadedWSGIServer):
     def process_request(self, request: Any, client_address: Any) -> None:
         """A thread for the connection; past :data:`MAX_CONNECTIONS`, a 503 and no thread."""
         if self.connections.enter():
-            super().process_request(request, client_address)
+            try:
+                super().process_request(request, client_address)
+            except BaseException:  # no thread started (e.g. the system's limit)
+                self.connections.leave()
+                raise
             return
         _LOG.info("%s: too many connections, one refused (503)", self.label)
         self._refused.refuse(request)
