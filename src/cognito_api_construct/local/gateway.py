@@ -97,7 +97,9 @@ class Gateway:
             # No such stage: API Gateway answers a bare 403 Forbidden, with none of the
             # API's gateway responses (their CORS headers included): no deployment,
             # and no stage WAF, is reached.
-            return call.gateway_error("ACCESS_DENIED", customized=False)
+            return self._responses.render(
+                "ACCESS_DENIED", call.context, call.headers, customized=False
+            )
         blocked = self._waf_blocks(request)
         if blocked is not None:
             _LOG.info("%s %s: blocked by WAF (%s)", request.method, request.path, blocked)
@@ -291,7 +293,6 @@ class _Call:
         message: str | None = None,
         error_type: str | None = None,
         built_in_template: str | None = None,
-        customized: bool = True,
         **extra: str,
     ) -> HttpResponse:
         """The gateway response of type ``kind`` for this request."""
@@ -302,7 +303,6 @@ class _Call:
             message=message,
             error_type=error_type,
             built_in_template=built_in_template,
-            customized=customized,
         )
 
 
