@@ -12,13 +12,15 @@ lockout; the app client's write permissions and verification of changed emails a
 phone numbers; the Lambda triggers, invoked in the emulator's workers; tokens with the
 claims a deployed pool issues, and machines' tokens from the OAuth 2.0 token endpoint
 (client credentials). Other calls (the admin and management API) go to moto,
-usernames matched as the pool matches them.
+usernames matched as the pool matches them, once their members have the types the
+API's model gives them.
 
 Modules: ``errors`` (Cognito's error answers), ``store`` (moto's objects, looked up as
 Cognito looks them up), ``state`` (what moto does not keep: sessions, codes, TOTP
 secrets, token metadata, pending attribute values, failed sign-ins, passkeys),
 ``passwords``, ``messages`` (the outbox), ``triggers``, ``tokens``, ``lockout``,
-``signin`` (InitiateAuth, challenges), ``totp`` (the TOTP calls), ``passwordless``
+``protocol`` (a request read and type-checked as Cognito reads it), ``signin``
+(InitiateAuth, challenges), ``totp`` (the TOTP calls), ``passwordless``
 (choice-based sign-in, ``USER_AUTH``), ``webauthn_ops`` (passkeys: registration, verification),
 ``mfa_config`` (the pool's MFA and passkey settings), ``token_endpoint`` (``POST
 /oauth2/token``, the client credentials grant), ``accounts`` (sign-up, passwords,

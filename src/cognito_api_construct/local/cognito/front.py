@@ -1,12 +1,15 @@
 """The Cognito front's dispatch: which calls it answers itself, and how the rest reach moto.
 
-The user-facing operations (sign-up, sign-in, choice-based sign-in, challenges,
-passwords, TOTP, passkeys, sign-out, the user's own account and attributes) and the
-admin calls whose rules moto lacks (AdminCreateUser, AdminSetUserPassword,
+Every call is first read as Cognito reads it (``protocol``): an unknown operation, a
+body that is not a JSON object, a member of the wrong type or a required one missing is
+refused before anything runs, so no malformed request reaches our code or moto's. The
+user-facing operations (sign-up, sign-in, choice-based sign-in, challenges, passwords,
+TOTP, passkeys, sign-out, the user's own account and attributes) and the admin calls
+whose rules moto lacks (AdminCreateUser, AdminSetUserPassword,
 Set/GetUserPoolMfaConfig) are answered here (``signin``, ``passwordless``,
-``webauthn_ops``, ``accounts``, ``attributes``, ``mfa_config``), under
-``store.LOCK``. Every other Cognito call goes to moto, with its ``Username`` replaced by
-the stored one when the pool matches names case-insensitively (moto matches exactly).
+``webauthn_ops``, ``accounts``, ``attributes``, ``mfa_config``), under ``store.LOCK``.
+Every other Cognito call goes to moto, with its ``Username`` replaced by the stored one
+when the pool matches names case-insensitively (moto matches exactly).
 """
 
 from __future__ import annotations
@@ -17,11 +20,20 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
-from . import accounts, attributes, mfa_config, passwordless, refresh, totp, webauthn_ops
+from . import (
+    accounts,
+    attributes,
+    mfa_config,
+    passwordless,
+    protocol,
+    refresh,
+    totp,
+    webauthn_ops,
+)
 from .errors import CognitoError
 from .store import LOCK, find_pool
 
-__all__ = ["PREFIX", "Answer", "answer", "forwarded_body"]
+__all__ = ["PREFIX", "Answer", "answer", "error", "forwarded_body"]
 
 _LOG = logging.getLogger(__name__)
 PREFIX: Final = "AWSCognitoIdentityProviderService."
@@ -46,24 +58,22 @@ Answer = tuple[int, list[tuple[str, str]], bytes]
 
 
 def answer(action: str, body: bytes) -> Answer | None:
-    """Answer ``action`` if the front owns it; None means: send it to moto."""
+    """Answer ``action`` if the front owns it or refuses the request; None: send it to moto."""
+    try:
+        request = protocol.request_of(action, body)
+    except CognitoError as refused:
+        return error(refused)
     handler = OWN.get(action)
     if handler is None:
         return None
-    try:
-        request = json.loads(body or b"{}")
-    except ValueError:
-        return _error(CognitoError("SerializationException", "Malformed request body"))
-    if not isinstance(request, dict):
-        return _error(CognitoError("SerializationException", "The request body is not an object"))
     with LOCK:
         try:
             result = handler(request)
-        except CognitoError as error:
-            return _error(error)
+        except CognitoError as refused:
+            return error(refused)
         except Exception:  # the front's own bug: Cognito's internal error, logged
             _LOG.exception("Cognito front: %s failed", action)
-            return _error(CognitoError("InternalErrorException", "Internal error", 500))
+            return error(CognitoError("InternalErrorException", "Internal error", 500))
     return 200, [("Content-Type", JSON)], json.dumps(result, default=_timestamp).encode()
 
 
@@ -78,7 +88,7 @@ def forwarded_body(body: bytes) -> bytes:
     """The request for moto, its ``Username`` the stored user's name (case as created)."""
     try:
         request = json.loads(body or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # answer() refused such a body already
         return body
     if not isinstance(request, dict) or not isinstance(request.get("Username"), str):
         return body
@@ -92,6 +102,7 @@ def forwarded_body(body: bytes) -> bytes:
     return json.dumps({**request, "Username": user.username}).encode()
 
 
-def _error(error: CognitoError) -> Answer:
-    payload = json.dumps({"__type": error.code, "message": error.message}).encode()
-    return error.status, [("Content-Type", JSON), ("x-amzn-ErrorType", error.code)], payload
+def error(refused: CognitoError) -> Answer:
+    """The JSON protocol's error answer: ``{"__type", "message"}`` and ``x-amzn-ErrorType``."""
+    payload = json.dumps({"__type": refused.code, "message": refused.message}).encode()
+    return refused.status, [("Content-Type", JSON), ("x-amzn-ErrorType", refused.code)], payload

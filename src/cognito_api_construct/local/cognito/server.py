@@ -8,6 +8,14 @@ which the gateway forwards here. It serves only its own host names (loopback, it
 and refuses anything a browser sends (an ``Origin`` or ``Sec-Fetch-*`` header): no web
 page may read the emulated Secrets Manager or call moto's admin APIs, whatever moto's
 CORS would allow (it is off too: ``MOTO_DISABLE_GLOBAL_CORS``).
+
+No answer of this port is HTML or carries a traceback: a Cognito call the front refuses
+is refused in the JSON protocol's shape (``front``, ``protocol``); what moto answers
+with an HTML error page (an unknown path, a method it has no route for) becomes a JSON
+``{"__type", "message"}`` of the same status, and a moto failure (a 5xx, or an exception
+such as an operation moto does not implement) a JSON 500 ``InternalErrorException``
+(``InternalFailure`` for other services) with one log line. moto's own protocol errors
+(JSON or XML, 4xx) pass as they are: the SDKs of its other services read them.
 """
 
 from __future__ import annotations
@@ -15,11 +23,19 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Final
 from urllib.parse import parse_qs
 
-from ..http import BodyError, allowed_hosts, host_allowed, json_response, read_body
+from ..http import (
+    BodyError,
+    allowed_hosts,
+    host_allowed,
+    json_response,
+    read_body,
+    reason_phrase,
+)
 from . import front, messages, token_endpoint
+from .errors import CognitoError
 from .store import LOCK
 
 __all__ = ["ServicesApp"]
@@ -31,6 +47,12 @@ OUTBOX = "/_outbox"
 MAX_BODY_BYTES = 16 * 1024 * 1024
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+#: The ``__type`` of an HTML error page's status, once it is JSON.
+_ERROR_TYPES: Final = {
+    404: "UnknownOperationException",
+    405: "UnknownOperationException",
+    413: "RequestEntityTooLargeException",
+}
 
 
 class ServicesApp:
@@ -73,21 +95,88 @@ class ServicesApp:
             return json_response(start_response, status, payload, headers)
         target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
         if not target.startswith(front.PREFIX):
-            return self._moto_call(environ, start_response, body)
+            return self._moto_call(environ, start_response, body, target, cognito=False)
         action = target.removeprefix(front.PREFIX)
         answered = front.answer(action, body)
         if answered is not None:
             status, headers, payload = answered
             return json_response(start_response, status, payload, headers)
         with LOCK:
-            return list(self._moto_call(environ, start_response, front.forwarded_body(body)))
+            forwarded = front.forwarded_body(body)
+            return self._moto_call(environ, start_response, forwarded, action, cognito=True)
 
     def _moto_call(
-        self, environ: dict[str, Any], start_response: Callable[..., Any], body: bytes
-    ) -> Iterable[bytes]:
+        self,
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+        body: bytes,
+        target: str,
+        *,
+        cognito: bool,
+    ) -> list[bytes]:
+        """Call moto: its answer, its HTML error pages and failures made JSON (see the module).
+
+        ``target`` is the Cognito operation called (``cognito``), or another service's
+        ``X-Amz-Target`` ("" without one).
+        """
         environ = dict(environ)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         environ.pop("HTTP_TRANSFER_ENCODING", None)
         environ.pop("wsgi.input_terminated", None)
-        return self._moto(environ, start_response)
+        what = target or f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}"
+        answered: list[Any] = []
+        written: list[bytes] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            answered[:] = [status, headers]
+            return written.append
+
+        try:
+            chunks = self._moto(environ, capture)
+            try:
+                payload = b"".join([*written, *chunks])
+            finally:
+                close = getattr(chunks, "close", None)
+                if close is not None:
+                    close()
+            status_line, headers = answered
+            status = int(str(status_line).split()[0])
+        except Exception as failure:  # moto's failure: one line, no traceback in the answer
+            _LOG.warning("services: moto failed on %s: %s", what, _one_line(failure))
+            message = (
+                f"The emulator does not implement {target}"
+                if isinstance(failure, NotImplementedError) and target
+                else "Internal error"
+            )
+            return self._internal_error(start_response, cognito, message)
+        if status >= 500:
+            _LOG.warning("services: moto answered %s to %s", status, what)
+            return self._internal_error(start_response, cognito)
+        content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+        if status >= 400 and "html" in content_type.lower():
+            code = _ERROR_TYPES.get(status, "BadRequestException")
+            return json_response(
+                start_response, status, {"__type": code, "message": reason_phrase(status)},
+                [("x-amzn-ErrorType", code)],
+            )  # fmt: skip
+        start_response(status_line, headers)
+        return [payload]
+
+    @staticmethod
+    def _internal_error(
+        start_response: Callable[..., Any], cognito: bool, message: str = "Internal error"
+    ) -> list[bytes]:
+        code = "InternalErrorException" if cognito else "InternalFailure"
+        failed = CognitoError(code, message, 500)
+        if cognito:
+            status, headers, payload = front.error(failed)
+            return json_response(start_response, status, payload, headers)
+        return json_response(
+            start_response, 500, {"__type": code, "message": message}, [("x-amzn-ErrorType", code)]
+        )
+
+
+def _one_line(failure: Exception) -> str:
+    text = f"{type(failure).__name__}: {failure}".splitlines()
+    return text[0][:300] if text else type(failure).__name__
