@@ -20,7 +20,8 @@ Cognito looks them up), ``state`` (what moto does not keep: sessions, codes, TOT
 secrets, token metadata, pending attribute values, failed sign-ins, passkeys),
 ``passwords``, ``messages`` (the outbox), ``triggers``, ``tokens``, ``lockout``,
 ``protocol`` (a request read and type-checked as Cognito reads it), ``signin``
-(InitiateAuth, challenges), ``totp`` (the TOTP calls), ``passwordless``
+(InitiateAuth, challenges), ``admin_signin`` (AdminInitiateAuth,
+AdminRespondToAuthChallenge), ``totp`` (the TOTP calls), ``passwordless``
 (choice-based sign-in, ``USER_AUTH``), ``webauthn_ops`` (passkeys: registration, verification),
 ``mfa_config`` (the pool's MFA and passkey settings), ``token_endpoint`` (``POST
 /oauth2/token``, the client credentials grant), ``accounts`` (sign-up, passwords,

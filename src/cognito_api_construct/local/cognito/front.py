@@ -5,11 +5,12 @@ body that is not a JSON object, a member of the wrong type or a required one mis
 refused before anything runs, so no malformed request reaches our code or moto's. The
 user-facing operations (sign-up, sign-in, choice-based sign-in, challenges, passwords,
 TOTP, passkeys, sign-out, the user's own account and attributes) and the admin calls
-whose rules moto lacks (AdminCreateUser, AdminSetUserPassword,
-Set/GetUserPoolMfaConfig) are answered here (``signin``, ``passwordless``,
-``webauthn_ops``, ``accounts``, ``attributes``, ``mfa_config``), under ``store.LOCK``.
-Every other Cognito call goes to moto, with its ``Username`` replaced by the stored one
-when the pool matches names case-insensitively (moto matches exactly).
+whose rules moto lacks (AdminCreateUser, AdminSetUserPassword, AdminInitiateAuth,
+AdminRespondToAuthChallenge, Set/GetUserPoolMfaConfig) are answered here (``signin``,
+``passwordless``, ``admin_signin``, ``webauthn_ops``, ``accounts``, ``attributes``,
+``mfa_config``), under ``store.LOCK``. Every other Cognito call goes to moto, with its
+``Username`` replaced by the stored one when the pool matches names case-insensitively
+(moto matches exactly).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any, Final
 
 from . import (
     accounts,
+    admin_signin,
     attributes,
     mfa_config,
     passwordless,
@@ -47,6 +49,8 @@ OWN: Final[dict[str, Handler]] = {
     **mfa_config.HANDLERS,
     "InitiateAuth": passwordless.initiate_auth,
     "RespondToAuthChallenge": passwordless.respond_to_auth_challenge,
+    "AdminInitiateAuth": admin_signin.admin_initiate_auth,
+    "AdminRespondToAuthChallenge": admin_signin.admin_respond_to_auth_challenge,
     "AssociateSoftwareToken": totp.associate_software_token,
     "VerifySoftwareToken": totp.verify_software_token,
     "SetUserMFAPreference": totp.set_user_mfa_preference,
