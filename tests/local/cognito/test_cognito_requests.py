@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
-from cognito_api_construct.local.cognito import front
+from cognito_api_construct.local.cognito import front, server
 from cognito_api_construct.local.cognito.server import ServicesApp
 
 from .support import PASSWORD, Pool, call, confirmed_user
@@ -301,3 +301,31 @@ def test_calls_for_moto_are_read_by_the_protocol_first(target: str, body: bytes,
     # then the front refuses it
     assert reply.status_code == 400
     assert reply.get_json(force=True)["__type"] == code
+
+
+def test_the_ports_own_refusals_are_in_the_protocols_shape(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A foreign Host, a browser request, a body over the limit: ``{"__type", "message"}``.
+
+    https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html (errors are JSON
+    objects with ``__type``, also named by ``x-amzn-ErrorType``); the refusals themselves
+    are the emulator's (docs/cognito.md, README "Fidelity").
+    """
+    # given the port, its body limit small
+    monkeypatch.setattr(server, "MAX_BODY_BYTES", 8)
+    client = _services(_raising)
+    target = _headers(front.PREFIX + "ListUsers")
+
+    # when it gets each
+    foreign = client.post("/", headers={**target, "Host": "rebind.example"}, data=b"{}")
+    browser = client.post("/", headers={**target, "Origin": "http://evil.example"}, data=b"{}")
+    too_big = client.post("/", headers=target, data=b'{"UserPoolId": "long enough"}')
+
+    # then each is a JSON error naming its type
+    assert [(r.status_code, r.get_json()["__type"]) for r in (foreign, browser, too_big)] == [
+        (403, "AccessDeniedException"),
+        (403, "AccessDeniedException"),
+        (413, "RequestEntityTooLargeException"),
+    ]
+    assert all(r.headers["x-amzn-ErrorType"] for r in (foreign, browser, too_big))

@@ -51,6 +51,7 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _ERROR_TYPES: Final = {
     404: "UnknownOperationException",
     405: "UnknownOperationException",
+    408: "RequestTimeoutException",
     413: "RequestEntityTooLargeException",
 }
 
@@ -69,18 +70,20 @@ class ServicesApp:
         """Answer one request: Host and browser checks, then the front or moto."""
         allowed = allowed_hosts(self._host, self.port)
         if not host_allowed(environ.get("HTTP_HOST"), allowed, self._host, self.port):
-            return json_response(start_response, 403, {"message": "Host not served here"})
+            return _refuse(start_response, 403, "AccessDeniedException", "Host not served here")
         if environ.get("HTTP_ORIGIN") is not None or environ.get("HTTP_SEC_FETCH_MODE"):
             _LOG.info("services: a browser request was refused")
-            return json_response(
+            return _refuse(
                 start_response,
                 403,
-                {"message": "The embedded AWS services refuse browser requests"},
+                "AccessDeniedException",
+                "The embedded AWS services refuse browser requests",
             )
         try:
             body = read_body(environ, MAX_BODY_BYTES)
         except BodyError as error:
-            return json_response(start_response, error.status, {"message": "Bad Request"})
+            code = _ERROR_TYPES.get(error.status, "BadRequestException")
+            return _refuse(start_response, error.status, code, reason_phrase(error.status))
         if environ.get("PATH_INFO") == OUTBOX and environ.get("REQUEST_METHOD") == "GET":
             wanted = parse_qs(str(environ.get("QUERY_STRING", ""))).get("to")
             listed = messages.sent(wanted[0] if wanted else None)
@@ -175,6 +178,15 @@ class ServicesApp:
         return json_response(
             start_response, 500, {"__type": code, "message": message}, [("x-amzn-ErrorType", code)]
         )
+
+
+def _refuse(
+    start_response: Callable[..., Any], status: int, code: str, message: str
+) -> list[bytes]:
+    """An error of this port's own, in the JSON protocol's shape."""
+    return json_response(
+        start_response, status, {"__type": code, "message": message}, [("x-amzn-ErrorType", code)]
+    )
 
 
 def _one_line(failure: Exception) -> str:
