@@ -381,6 +381,12 @@ def test_past_its_connection_limit_the_server_answers_503_at_once() -> None:
             assert line == "HTTP/1.1 503 Service Unavailable"
             assert body == {"message": "Service Unavailable"}
             assert time.monotonic() - started < 0.4
+            # and an HTTP client reads it whole: its Content-Length is the body's
+            client = http.client.HTTPConnection("127.0.0.1", local.bound_port, timeout=5)
+            client.request("GET", "/")
+            refused = client.getresponse()
+            assert (refused.status, json.loads(refused.read())) == (503, body)
+            client.close()
             assert _wait_for(lambda: local.connections.count == 0, 3)
             line, _ = status_and_body(exchange(local, b"GET / HTTP/1.1\r\nHost: h\r\n\r\n"))
             assert line == "HTTP/1.1 200 OK"

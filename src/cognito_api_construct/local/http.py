@@ -477,10 +477,11 @@ class LocalServer(ThreadedWSGIServer):
 
 
 #: What a connection past :data:`MAX_CONNECTIONS` gets, in API Gateway's JSON shape.
+_UNAVAILABLE_BODY = json.dumps({"message": "Service Unavailable"}).encode()
 _UNAVAILABLE = (
     b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-    b'Content-Length: 37\r\nConnection: close\r\n\r\n{"message": "Service Unavailable"}'
-)
+    b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
+) % (len(_UNAVAILABLE_BODY), _UNAVAILABLE_BODY)
 
 
 class _Closer:
