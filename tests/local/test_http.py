@@ -331,7 +331,7 @@ def test_a_client_trickling_its_headers_gets_a_408_and_frees_its_thread() -> Non
         with socket.create_connection(("127.0.0.1", local.bound_port), timeout=5) as connection:
             connection.sendall(b"POST /x HTTP/1.1\r\nHost: h\r\nX-A: ")
             with contextlib.suppress(OSError):
-                while time.monotonic() - started < 3:
+                while time.monotonic() - started < 6:
                     if select.select([connection], [], [], 0.1)[0]:
                         break  # the answer
                     connection.sendall(b"a")
@@ -339,7 +339,8 @@ def test_a_client_trickling_its_headers_gets_a_408_and_frees_its_thread() -> Non
         line, body = status_and_body(answer)
         assert line == "HTTP/1.1 408 Request Timeout"
         assert body == {"message": "Request Timeout"}
-        assert time.monotonic() - started < 2.5
+        # at its 0.5 s deadline, give or take a loaded machine; never after 6 s of trickle
+        assert time.monotonic() - started < 5
         assert _wait_for(lambda: local.connections.count == 0, 3)
 
 
@@ -370,9 +371,9 @@ def test_past_its_connection_limit_the_server_answers_503_at_once() -> None:
     """Stalled connections cannot make the server start threads without end: past the
     limit a connection gets 503 Service Unavailable (RFC 9110, section 15.6.4: the
     server "is currently unable to handle the request due to a temporary overload") in
-    API Gateway's JSON shape, without waiting; once they time out, requests are served.
+    API Gateway's JSON shape, without waiting; once they end, requests are served.
     """
-    with serving(read_timeout=0.5, max_connections=2) as local:
+    with serving(read_timeout=30, max_connections=2) as local:
         stalled = [socket.create_connection(("127.0.0.1", local.bound_port)) for _ in range(2)]
         try:
             assert _wait_for(lambda: local.connections.count == 2, 3)
@@ -380,14 +381,17 @@ def test_past_its_connection_limit_the_server_answers_503_at_once() -> None:
             line, body = status_and_body(exchange(local, b"GET / HTTP/1.1\r\nHost: h\r\n\r\n"))
             assert line == "HTTP/1.1 503 Service Unavailable"
             assert body == {"message": "Service Unavailable"}
-            assert time.monotonic() - started < 0.4
+            # at once: long before the stalled connections' 30 s deadline
+            assert time.monotonic() - started < 5
             # and an HTTP client reads it whole: its Content-Length is the body's
             client = http.client.HTTPConnection("127.0.0.1", local.bound_port, timeout=5)
             client.request("GET", "/")
             refused = client.getresponse()
             assert (refused.status, json.loads(refused.read())) == (503, body)
             client.close()
-            assert _wait_for(lambda: local.connections.count == 0, 3)
+            for connection in stalled:
+                connection.close()
+            assert _wait_for(lambda: local.connections.count == 0, 5)
             line, _ = status_and_body(exchange(local, b"GET / HTTP/1.1\r\nHost: h\r\n\r\n"))
             assert line == "HTTP/1.1 200 OK"
         finally:
@@ -449,7 +453,8 @@ def test_an_http_0_9_request_line_gets_an_http_1_1_400_at_once(server: LocalServ
         connection.sendall(b"GET /x\r\n")
         answer = b"".join(iter(lambda: connection.recv(65536), b""))
     assert status_and_body(answer) == ("HTTP/1.1 400 Bad Request", {"message": "Bad Request"})
-    assert time.monotonic() - started < 1
+    # at once: long before the 15 s read deadline
+    assert time.monotonic() - started < 5
 
 
 @pytest.mark.parametrize(
