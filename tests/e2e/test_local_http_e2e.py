@@ -197,6 +197,29 @@ def test_the_embedded_services_refuse_anything_a_browser_sends(
         assert not any(name.lower().startswith("access-control") for name in headers)
 
 
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GET /\r\n",
+        b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+    ],
+    ids=["HTTP/0.9", "differing lengths"],
+)
+def test_the_embedded_services_refuse_malformed_http_in_the_json_protocols_shape(
+    tiny_api: LocalApi, request_bytes: bytes
+) -> None:
+    """An SDK reads an AWS JSON 1.1 error from ``__type``
+    (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html#operation-error-serialization):
+    even the port's HTTP-level refusals carry one, as its other errors do."""
+    port = services_port(tiny_api)
+    status, headers, body = exchange(
+        port, request_bytes.replace(b"Host: h", f"Host: 127.0.0.1:{port}".encode())
+    )
+    assert status == 400
+    assert headers["Content-Type"] == "application/json"
+    assert json.loads(body) == {"__type": "BadRequestException", "message": "Bad Request"}
+
+
 def test_the_embedded_services_refuse_a_foreign_host(tiny_api: LocalApi) -> None:
     """The services check ``Host`` like the gateway (DNS rebinding)."""
     port = services_port(tiny_api)

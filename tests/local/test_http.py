@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import DechunkedInput
 
+from cognito_api_construct.local.cognito.server import protocol_error_body
 from cognito_api_construct.local.http import (
     LISTEN_BACKLOG,
     BodyError,
@@ -399,6 +400,28 @@ def test_past_its_connection_limit_the_server_answers_503_at_once() -> None:
                 connection.close()
 
 
+def test_a_server_answers_its_own_refusals_in_its_error_shape() -> None:
+    """The embedded services speak the AWS JSON 1.1 protocol, whose errors name their
+    type in ``__type``
+    (https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html#operation-error-serialization):
+    its 408, its 503 past the connection cap and its malformed-HTTP 400 carry one."""
+    with serving(read_timeout=0.3, error_body=protocol_error_body) as local:
+        # a 408: part of a request, then nothing
+        line, body = status_and_body(exchange(local, b"GET / HTTP/1.1\r\nHost: h\r\n"))
+        assert (line, body["__type"]) == ("HTTP/1.1 408 Request Timeout", "RequestTimeoutException")
+        # a 400: an HTTP/0.9 request line
+        line, body = status_and_body(exchange(local, b"GET /\r\n"))
+        assert body == {"__type": "BadRequestException", "message": "Bad Request"}
+    # a 503: past the cap (the held connection stays well within its deadline)
+    with (
+        serving(read_timeout=30, max_connections=1, error_body=protocol_error_body) as local,
+        socket.create_connection(("127.0.0.1", local.bound_port)),
+    ):
+        assert _wait_for(lambda: local.connections.count == 1, 3)
+        line, body = status_and_body(exchange(local, b"GET / HTTP/1.1\r\nHost: h\r\n\r\n"))
+        assert body == {"__type": "ServiceUnavailableException", "message": "Service Unavailable"}
+
+
 def test_a_request_refused_with_its_body_unread_is_closed_at_once() -> None:
     """A refusal from the headers (a foreign ``Host``, a body over the limit) with the
     body unread: the server answers, then closes (RFC 9112, section 9.6: a server that
@@ -440,6 +463,13 @@ def test_repeated_equal_content_lengths_are_one(server: LocalServer) -> None:
     answer = exchange(
         server, b"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}"
     )
+    assert status_and_body(answer) == ("HTTP/1.1 200 OK", {"path": "/x", "size": 2})
+
+
+def test_whitespace_around_a_content_length_is_not_part_of_it(server: LocalServer) -> None:
+    """A field value excludes leading and trailing whitespace (RFC 9110, section 5.5):
+    ``Content-Length:   2  `` is a length of 2."""
+    answer = exchange(server, b"POST /x HTTP/1.1\r\nHost: h\r\nContent-Length:   2  \r\n\r\n{}")
     assert status_and_body(answer) == ("HTTP/1.1 200 OK", {"path": "/x", "size": 2})
 
 

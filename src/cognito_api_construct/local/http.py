@@ -34,7 +34,7 @@ import selectors
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, cast
@@ -67,6 +67,16 @@ READ_TIMEOUT_SECONDS = 15.0
 #: 503 without a thread. Above the gateway's in-flight limit (256, which answers 429),
 #: far above what a test suite, a page load or a retry storm opens at once.
 MAX_CONNECTIONS = 512
+
+#: A server's JSON error body for a status (see :class:`LocalServer`).
+ErrorBody = Callable[[int], Mapping[str, str]]
+
+
+def gateway_error_body(status: int) -> Mapping[str, str]:
+    """API Gateway's shape: ``{"message": <reason phrase>}``."""
+    return {"message": reason_phrase(status)}
+
+
 #: How long, and how much, a closing connection still reads of what the client sends.
 LINGER_SECONDS = 2.0
 LINGER_BYTES = 16 * 1024 * 1024
@@ -122,7 +132,8 @@ def read_body(environ: dict[str, Any], limit: int) -> bytes:
             and chunked encoding (a request-smuggling shape), a transfer encoding other
             than chunked, a malformed chunk, a body cut short, or one over ``limit``.
     """
-    length = environ.get("CONTENT_LENGTH", "")
+    # A field value has no surrounding whitespace (RFC 9110 §5.5); the parser keeps it.
+    length = str(environ.get("CONTENT_LENGTH", "")).strip(" \t")
     encoding = str(environ.get("HTTP_TRANSFER_ENCODING", "")).strip().lower()
     stream = environ["wsgi.input"]
     if encoding:
@@ -353,8 +364,8 @@ class _Handler(WSGIRequestHandler):
         self._send_json(code)
 
     def _send_json(self, code: int) -> None:
-        """Send an answer of ``{"message": <reason phrase>}`` and close."""
-        payload = json.dumps({"message": reason_phrase(code)}).encode()
+        """Send the server's error body for ``code`` and close."""
+        payload = json.dumps(self.server.error_body(code)).encode()
         try:
             self.send_response(code, reason_phrase(code))
             self.send_header("Content-Type", "application/json")
@@ -385,6 +396,9 @@ class LocalServer(ThreadedWSGIServer):
         port: the port; 0 picks a free one.
         read_timeout: see :data:`READ_TIMEOUT_SECONDS` (tests make it short).
         max_connections: see :data:`MAX_CONNECTIONS`.
+        error_body: the JSON body of the server's own refusals (408, 503, malformed
+            HTTP) by status: API Gateway's ``{"message"}`` unless given (the embedded
+            services answer the AWS JSON protocol's ``{"__type", "message"}``).
     """
 
     daemon_threads = True
@@ -399,12 +413,14 @@ class LocalServer(ThreadedWSGIServer):
         *,
         read_timeout: float = READ_TIMEOUT_SECONDS,
         max_connections: int = MAX_CONNECTIONS,
+        error_body: ErrorBody = gateway_error_body,
     ) -> None:
         super().__init__(host, port, app, handler=_Handler)
         self.label = label
         self.read_timeout = read_timeout
+        self.error_body = error_body
         self.connections = InFlight(max_connections)
-        self._refused = _Closer()
+        self._refused = _Closer(_unavailable(error_body))
         self._thread: threading.Thread | None = None
 
     def process_request(self, request: Any, client_address: Any) -> None:
@@ -477,11 +493,13 @@ class LocalServer(ThreadedWSGIServer):
 
 
 #: What a connection past :data:`MAX_CONNECTIONS` gets, in API Gateway's JSON shape.
-_UNAVAILABLE_BODY = json.dumps({"message": "Service Unavailable"}).encode()
-_UNAVAILABLE = (
-    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-    b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
-) % (len(_UNAVAILABLE_BODY), _UNAVAILABLE_BODY)
+def _unavailable(error_body: ErrorBody) -> bytes:
+    """The whole 503 answer of a connection past the cap, in the server's error shape."""
+    body = json.dumps(error_body(503)).encode()
+    return (
+        b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
+    ) % (len(body), body)
 
 
 class _Closer:
@@ -492,7 +510,8 @@ class _Closer:
     could lose the 503 (see :meth:`LocalServer.shutdown_request`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, answer: bytes) -> None:
+        self._answer = answer
         self._queue: queue.SimpleQueue[socket.socket | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -501,7 +520,7 @@ class _Closer:
         """Send the 503 (it fits any send buffer) and hand the connection to the thread."""
         try:
             connection.setblocking(False)
-            connection.send(_UNAVAILABLE)
+            connection.send(self._answer)
             connection.shutdown(socket.SHUT_WR)
         except OSError:
             connection.close()

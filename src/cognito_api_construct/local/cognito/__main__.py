@@ -24,7 +24,7 @@ def main() -> None:
 
     from ..http import LocalServer
     from . import messages
-    from .server import ServicesApp
+    from .server import ServicesApp, protocol_error_body
 
     # Ctrl-C reaches the whole process group; the emulator ends this one by closing stdin.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -36,7 +36,7 @@ def main() -> None:
     messages.set_outbox(protocol)
     host = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1"
     app = ServicesApp(DomainDispatcherApplication(create_backend_app), host)
-    server = LocalServer("services", app, host, 0)
+    server = LocalServer("services", app, host, 0, error_body=protocol_error_body)
     app.port = server.bound_port
     server.start()
     protocol.write(json.dumps({"port": server.bound_port}) + "\n")

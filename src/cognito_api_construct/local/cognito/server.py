@@ -53,7 +53,16 @@ _ERROR_TYPES: Final = {
     405: "UnknownOperationException",
     408: "RequestTimeoutException",
     413: "RequestEntityTooLargeException",
+    503: "ServiceUnavailableException",
 }
+
+
+def protocol_error_body(status: int) -> dict[str, str]:
+    """The port's own refusals (408, 503, malformed HTTP) in the JSON protocol's shape."""
+    return {
+        "__type": _ERROR_TYPES.get(status, "BadRequestException"),
+        "message": reason_phrase(status),
+    }
 
 
 class ServicesApp:
