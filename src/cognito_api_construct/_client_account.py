@@ -7,27 +7,15 @@ access token of ``tokens`` in the token header.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from ._client_results import Me, Tokens
+from ._client_http import ClientCore
+from ._client_results import Me
 
 __all__ = ["AccountMixin"]
 
 
-class AccountMixin:
+class AccountMixin(ClientCore):
     """``get_me``, ``update_me``, ``verify_attribute``, ``delete_me``."""
-
-    token_header: str
-    tokens: Tokens | None
-
-    def _post(self, path: str, body: Mapping[str, Any], *, with_access_token: bool = False) -> Any:
-        raise NotImplementedError
-
-    def _send(self, method: str, path: str, body: Any, headers: Mapping[str, str]) -> Any:
-        raise NotImplementedError
-
-    def _access_header(self) -> dict[str, str]:
-        raise NotImplementedError
 
     def get_me(self) -> Me:
         """The signed-in user: username, readable attributes, MFA settings."""

@@ -20,12 +20,16 @@ import re
 import ssl
 import urllib.error
 import urllib.request
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from ._client_errors import CognitoApiError
 
-__all__ = ["check_base_url", "no_redirect_opener", "redirect_error", "under_base"]
+if TYPE_CHECKING:
+    from ._client_results import Challenge, Tokens
+
+__all__ = ["ClientCore", "check_base_url", "no_redirect_opener", "redirect_error", "under_base"]
 
 #: Host names that always resolve to this machine (RFC 6761 §6.3).
 _LOOPBACK_NAMES = frozenset({"localhost"})
@@ -145,3 +149,33 @@ def redirect_error(failure: urllib.error.HTTPError, url: str) -> CognitoApiError
         "credentials never leave the API's URL: point base_url at the API itself "
         "(its https:// URL, stage included).",
     )
+
+
+class ClientCore:
+    """What the client's mixins (MFA, passwordless, account) build on.
+
+    :class:`cognito_api_construct.client.CognitoApiClient` implements the transport
+    methods; the signed-in routes' header is built here, once.
+    """
+
+    token_header: str
+    tokens: Tokens | None
+
+    def _post(self, path: str, body: Mapping[str, Any], *, with_access_token: bool = False) -> Any:
+        raise NotImplementedError
+
+    def _send(self, method: str, path: str, body: Any, headers: Mapping[str, str]) -> Any:
+        raise NotImplementedError
+
+    def _tokens_or_challenge(self, body: Mapping[str, Any]) -> Tokens | Challenge:
+        raise NotImplementedError
+
+    def respond_to_challenge(
+        self, challenge: Challenge, responses: Mapping[str, str]
+    ) -> Tokens | Challenge:
+        """Answer ``challenge`` (see :class:`~cognito_api_construct.client.CognitoApiClient`)."""
+        raise NotImplementedError
+
+    def _access_header(self) -> dict[str, str]:
+        """The token header with the signed-in user's access token (none when signed out)."""
+        return {self.token_header: self.tokens.access_token} if self.tokens else {}

@@ -5,24 +5,16 @@ A mixin of :class:`cognito_api_construct.client.CognitoApiClient`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
+from ._client_http import ClientCore
 from ._client_results import Challenge, Tokens, TotpSetup, TotpVerification
 
 __all__ = ["MfaMixin"]
 
 
-class MfaMixin:
+class MfaMixin(ClientCore):
     """``answer_mfa_setup``, ``setup_totp``, ``verify_totp``."""
-
-    def _post(self, path: str, body: Mapping[str, Any], *, with_access_token: bool = False) -> Any:
-        raise NotImplementedError
-
-    def respond_to_challenge(
-        self, challenge: Challenge, responses: Mapping[str, str]
-    ) -> Tokens | Challenge:
-        raise NotImplementedError
 
     def answer_mfa_setup(
         self, challenge: Challenge, username: str, code_for: Callable[[TotpSetup], str]

@@ -10,25 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from ._client_http import ClientCore
 from ._client_results import Challenge, Passkey, Tokens
 
 __all__ = ["PasswordlessMixin"]
 
 
-class PasswordlessMixin:
+class PasswordlessMixin(ClientCore):
     """``start_sign_in`` and the passkey methods, over the client's own transport."""
-
-    token_header: str
-    tokens: Tokens | None
-
-    def _post(self, path: str, body: Mapping[str, Any], *, with_access_token: bool = False) -> Any:
-        raise NotImplementedError
-
-    def _send(self, method: str, path: str, body: Any, headers: Mapping[str, str]) -> Any:
-        raise NotImplementedError
-
-    def _tokens_or_challenge(self, body: Mapping[str, Any]) -> Tokens | Challenge:
-        raise NotImplementedError
 
     def start_sign_in(
         self, username: str, preferred_challenge: str | None = None
@@ -88,6 +77,3 @@ class PasswordlessMixin:
         """Delete one of the signed-in user's passkeys (404 ``NotFound`` if none has the id)."""
         path = "/passkeys/" + quote(credential_id, safe="")
         self._send("DELETE", path, None, self._access_header())
-
-    def _access_header(self) -> dict[str, str]:
-        return {self.token_header: self.tokens.access_token} if self.tokens else {}

@@ -354,9 +354,7 @@ class CognitoApiClient(MfaMixin, PasswordlessMixin, AccountMixin):
     def _post(self, path: str, body: Mapping[str, Any], *, with_access_token: bool = False) -> Any:
         """Call the auth route declared at ``path`` (its method comes from the contract)."""
         declared = _AUTH_ROUTES[path]
-        headers = {}
-        if with_access_token and self.tokens is not None:
-            headers[self.token_header] = self.tokens.access_token
+        headers = self._access_header() if with_access_token else {}
         return self._send(declared.method, declared.resource, body, headers) or {}
 
     def _tokens_or_challenge(self, body: Mapping[str, Any]) -> Tokens | Challenge:
