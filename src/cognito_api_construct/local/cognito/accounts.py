@@ -63,13 +63,19 @@ def _simulated(attribute: str = "email") -> Answer:
             "AttributeName": attribute}  # fmt: skip
 
 
+def _caller(body: Body) -> tuple[App, str]:
+    """The call's app client and the username it names, its ``SecretHash`` checked."""
+    app = find_client(str(body.get("ClientId", "")))
+    username = str(body.get("Username", ""))
+    check_secret_hash(app, username, body.get("SecretHash"))
+    return app, username
+
+
 def sign_up(body: Body) -> Answer:
     """SignUp: PreSignUp, the user UNCONFIRMED (or confirmed by the trigger), a code."""
-    app = find_client(str(body.get("ClientId", "")))
+    app, username = _caller(body)
     pool = app.pool
-    username = str(body.get("Username", ""))
     password = str(body.get("Password", ""))
-    check_secret_hash(app, username, body.get("SecretHash"))
     if (pool.config.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly"):
         raise CognitoError.not_authorized("SignUp is not permitted for this user pool")
     if pool.find_user(username) is not None:
@@ -133,9 +139,7 @@ def _code_holder(body: Body) -> tuple[App, CognitoIdpUser]:
     An unknown user is a wrong code when the client hides which users exist
     (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html).
     """
-    app = find_client(str(body.get("ClientId", "")))
-    username = str(body.get("Username", ""))
-    check_secret_hash(app, username, body.get("SecretHash"))
+    app, username = _caller(body)
     user = app.pool.find_user(username)
     if user is None:
         if app.prevents_existence_errors:
@@ -169,9 +173,7 @@ def confirm_sign_up(body: Body) -> Answer:
 
 def resend_confirmation_code(body: Body) -> Answer:
     """ResendConfirmationCode: a new code replaces the last one."""
-    app = find_client(str(body.get("ClientId", "")))
-    username = str(body.get("Username", ""))
-    check_secret_hash(app, username, body.get("SecretHash"))
+    app, username = _caller(body)
     user = app.pool.find_user(username)
     if user is None:
         if app.prevents_existence_errors:
@@ -214,9 +216,7 @@ def _recovery_channel(pool: Pool, user: CognitoIdpUser) -> str | None:
 
 def forgot_password(body: Body) -> Answer:
     """ForgotPassword: a reset code to the user's verified address (one hour)."""
-    app = find_client(str(body.get("ClientId", "")))
-    username = str(body.get("Username", ""))
-    check_secret_hash(app, username, body.get("SecretHash"))
+    app, username = _caller(body)
     user = app.pool.find_user(username)
     if user is None:
         answer = triggers.run(

@@ -69,10 +69,7 @@ def admin_initiate_auth(body: Body) -> Answer:
     if not (app.allows("ALLOW_ADMIN_USER_PASSWORD_AUTH") or app.allows("ADMIN_NO_SRP_AUTH")):
         raise CognitoError.invalid_parameter("Auth flow not enabled for this client")
     parameters = body.get("AuthParameters") or {}
-    username = parameters.get("USERNAME")
-    if not isinstance(username, str) or not username:
-        raise CognitoError.invalid_parameter("Missing required parameter USERNAME")
-    signin.check_secret_hash(app, username, parameters.get("SECRET_HASH"))
+    username = signin.named_user(app, parameters)
     password = str(parameters.get("PASSWORD", ""))
     return signin.password_sign_in(app, username, password, body.get("ClientMetadata") or {})
 

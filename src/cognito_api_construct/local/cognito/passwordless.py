@@ -71,10 +71,7 @@ def initiate_auth(body: Body) -> Answer:
         raise CognitoError.invalid_parameter("USER_AUTH flow not enabled for this client")
     parameters = body.get("AuthParameters") or {}
     metadata = body.get("ClientMetadata") or {}
-    username = parameters.get("USERNAME")
-    if not isinstance(username, str) or not username:
-        raise CognitoError.invalid_parameter("Missing required parameter USERNAME")
-    signin.check_secret_hash(app, username, parameters.get("SECRET_HASH"))
+    username = signin.named_user(app, parameters)
     preferred = parameters.get("PREFERRED_CHALLENGE")
     if preferred is not None and preferred not in CHALLENGES:
         raise CognitoError.invalid_parameter(

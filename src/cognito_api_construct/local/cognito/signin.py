@@ -106,6 +106,20 @@ def initiate_auth(body: Body) -> Answer:
     raise CognitoError.invalid_parameter(f"Auth flow {flow!r} is not supported by the emulator")
 
 
+def named_user(app: App, parameters: Mapping[str, Any]) -> str:
+    """``AuthParameters``' USERNAME, required, with its ``SECRET_HASH`` checked.
+
+    Raises:
+        CognitoError: InvalidParameterException without a USERNAME, NotAuthorizedException
+            for a missing or wrong SECRET_HASH.
+    """
+    username = parameters.get("USERNAME")
+    if not isinstance(username, str) or not username:
+        raise CognitoError.invalid_parameter("Missing required parameter USERNAME")
+    check_secret_hash(app, username, parameters.get("SECRET_HASH"))
+    return username
+
+
 def password_sign_in(app: App, username: str, password: str, metadata: Mapping[str, str]) -> Answer:
     """A sign-in with a password: triggers, lockout, status, then MFA or tokens."""
     pool = app.pool
