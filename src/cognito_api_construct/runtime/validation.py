@@ -44,6 +44,10 @@ def loads_json(text: str, **options: Any) -> Any:
         value = json.loads(text, **options)
     except RecursionError:
         raise ValueError("nested too deeply") from None
+    if "\\u" not in text:
+        # The callers' text is decoded UTF-8 or a string of a checked body, so holds no
+        # surrogate itself: only a \u escape can make one. Most bodies have none.
+        return value
     pending = [value]
     while pending:
         item = pending.pop()
