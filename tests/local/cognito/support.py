@@ -61,7 +61,7 @@ class Refused(Exception):
 def call(action: str, **body: Any) -> dict[str, Any]:
     """Call the front as the emulator's server does; its error answers raise Refused."""
     answer = front.answer(action, json.dumps(body).encode())
-    assert answer is not None, f"{action} is not answered by the front"
+    assert isinstance(answer, tuple), f"{action} is not answered by the front"
     status, headers, payload = answer
     decoded: dict[str, Any] = json.loads(payload)
     if status != 200:

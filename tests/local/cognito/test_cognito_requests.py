@@ -30,7 +30,7 @@ HOST = f"127.0.0.1:{PORT}"
 
 def _answer(action: str, body: bytes) -> tuple[int, dict[str, Any]]:
     answered = front.answer(action, body)
-    assert answered is not None, f"{action} went to moto"
+    assert isinstance(answered, tuple), f"{action} went to moto"
     status, headers, payload = answered
     decoded: dict[str, Any] = json.loads(payload)
     assert ("x-amzn-ErrorType", decoded.get("__type")) in headers or status == 200

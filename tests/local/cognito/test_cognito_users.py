@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from cognito_api_construct.local.cognito import messages
+from cognito_api_construct.local.cognito import front, messages
 
 from .support import (
     PASSWORD,
@@ -269,3 +269,28 @@ def test_an_admin_created_user_must_set_a_new_password(make_pool: Callable[..., 
     assert parameters["USER_ID_FOR_SRP"] == "alice"
     assert json.loads(parameters["userAttributes"])["email"] == "alice@example.com"
     assert "AuthenticationResult" not in answer
+
+
+def test_an_admin_call_moto_answers_names_the_user_as_created(
+    make_pool: Callable[..., Pool],
+) -> None:
+    """A call the front leaves to moto (``AdminGetUser``) finds "Alice" as "ALICE": moto
+    matches names exactly, so the front hands it the stored name
+    (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-case-sensitivity.html).
+    """
+    # given Alice
+    pool = make_pool()
+    sign_up(pool, "Alice")
+    body = {"UserPoolId": pool.id, "Username": "ALICE"}
+
+    # when the front checks the call and prepares it for moto
+    request = front.answer("AdminGetUser", json.dumps(body).encode())
+
+    # then it is moto's, with the name as created; a call naming nobody is left as sent
+    assert isinstance(request, dict)
+    assert json.loads(front.forwarded_body(json.dumps(body).encode(), request)) == {
+        **body,
+        "Username": "Alice",
+    }
+    nobody = json.dumps({**body, "Username": "bob"}).encode()
+    assert front.forwarded_body(nobody, json.loads(nobody)) == nobody

@@ -61,15 +61,20 @@ OWN: Final[dict[str, Handler]] = {
 Answer = tuple[int, list[tuple[str, str]], bytes]
 
 
-def answer(action: str, body: bytes) -> Answer | None:
-    """Answer ``action`` if the front owns it or refuses the request; None: send it to moto."""
+def answer(action: str, body: bytes) -> Answer | dict[str, Any]:
+    """Answer ``action`` if the front owns it or refuses the request.
+
+    Returns:
+        The answer, or the checked request when it is moto's to answer (see
+        :func:`forwarded_body`).
+    """
     try:
         request = protocol.request_of(action, body)
     except CognitoError as refused:
         return error(refused)
     handler = OWN.get(action)
     if handler is None:
-        return None
+        return request
     with LOCK:
         try:
             result = handler(request)
@@ -88,13 +93,12 @@ def _timestamp(value: object) -> float:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def forwarded_body(body: bytes) -> bytes:
-    """The request for moto, its ``Username`` the stored user's name (case as created)."""
-    try:
-        request = json.loads(body or b"{}")
-    except (ValueError, RecursionError):  # answer() refused such a body already
-        return body
-    if not isinstance(request, dict) or not isinstance(request.get("Username"), str):
+def forwarded_body(body: bytes, request: Mapping[str, Any]) -> bytes:
+    """The body for moto, its ``Username`` the stored user's name (case as created).
+
+    ``request`` is ``body`` as :func:`answer` checked it.
+    """
+    if not isinstance(request.get("Username"), str):
         return body
     try:
         pool = find_pool(str(request.get("UserPoolId", "")))

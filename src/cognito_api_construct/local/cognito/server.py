@@ -110,11 +110,11 @@ class ServicesApp:
             return self._moto_call(environ, start_response, body, target, cognito=False)
         action = target.removeprefix(front.PREFIX)
         answered = front.answer(action, body)
-        if answered is not None:
+        if isinstance(answered, tuple):
             status, headers, payload = answered
             return json_response(start_response, status, payload, headers)
         with LOCK:
-            forwarded = front.forwarded_body(body)
+            forwarded = front.forwarded_body(body, answered)
             return self._moto_call(environ, start_response, forwarded, action, cognito=True)
 
     def _moto_call(
