@@ -11,40 +11,15 @@ services themselves.
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import uuid
 
 from cognito_api_construct.local import LocalApi
+from raw_http import burst
 
 from .helpers import PASSWORD, cognito
 
 CLIENTS = 64
 ROUNDS = 3
-
-
-def burst(port: int, request: bytes) -> list[bytes]:
-    """``CLIENTS`` connections opened together (a barrier), each sending ``request``;
-    each one's whole answer, or the connection error it met.
-    """
-    barrier = threading.Barrier(CLIENTS)
-    answers = [b""] * CLIENTS
-
-    def client(index: int) -> None:
-        barrier.wait()
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=60) as connection:
-                connection.sendall(request)
-                answers[index] = b"".join(iter(lambda: connection.recv(65536), b""))
-        except OSError as error:
-            answers[index] = f"connection error: {error!r}".encode()
-
-    threads = [threading.Thread(target=client, args=(index,)) for index in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
 
 
 def _status_and_body(answer: bytes) -> tuple[str, bytes]:
@@ -74,7 +49,8 @@ def test_64_simultaneous_wrong_passwords_get_64_answers_three_times(
 
     for _ in range(ROUNDS):
         # when they connect at the same instant
-        answers = [_status_and_body(answer) for answer in burst(self_service_api.port, request)]
+        sent = burst(self_service_api.port, request, CLIENTS)
+        answers = [_status_and_body(answer) for answer in sent]
 
         # then every one is answered by the API: 401 NotAuthorized, no reset, no hang
         assert [line for line, _ in answers] == ["HTTP/1.1 401 Unauthorized"] * CLIENTS
@@ -97,7 +73,7 @@ def test_64_simultaneous_calls_to_the_embedded_services_get_64_answers(
 
     for _ in range(ROUNDS):
         # when they connect at once
-        answers = [_status_and_body(answer) for answer in burst(port, request)]
+        answers = [_status_and_body(answer) for answer in burst(port, request, CLIENTS)]
 
         # then each gets the pool
         assert [line for line, _ in answers] == ["HTTP/1.1 200 OK"] * CLIENTS

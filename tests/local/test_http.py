@@ -13,7 +13,6 @@ import json
 import logging
 import select
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -33,6 +32,7 @@ from cognito_api_construct.local.http import (
     loggable,
     read_body,
 )
+from raw_http import burst
 
 
 def _echo(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -149,33 +149,10 @@ def test_a_burst_of_simultaneous_connections_is_answered_not_reset(server: Local
     """
     assert server.request_queue_size == LISTEN_BACKLOG >= 128
     for _ in range(3):
-        answers = burst(server.bound_port, b"GET /burst HTTP/1.1\r\nHost: h\r\n\r\n", 64)
+        answers = burst(
+            server.bound_port, b"GET /burst HTTP/1.1\r\nHost: h\r\n\r\n", 64, timeout=30
+        )
         assert [answer[:12] for answer in answers] == [b"HTTP/1.1 200"] * 64
-
-
-def burst(port: int, data: bytes, clients: int) -> list[bytes]:
-    """``clients`` connections opened together (a barrier), each sending ``data``."""
-    barrier = threading.Barrier(clients)
-    answers: list[bytes] = [b""] * clients
-
-    def client(index: int) -> None:
-        barrier.wait()
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
-                connection.sendall(data)
-                chunks = []
-                while chunk := connection.recv(65536):
-                    chunks.append(chunk)
-            answers[index] = b"".join(chunks)
-        except OSError as error:
-            answers[index] = f"{type(error).__name__}: {error}".encode()
-
-    threads = [threading.Thread(target=client, args=(index,)) for index in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
 
 
 @pytest.mark.parametrize(
