@@ -10,6 +10,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
@@ -19,6 +20,7 @@ import boto3
 import jwt
 import moto
 
+from cognito_api_construct.client import CognitoApiClient, Tokens
 from cognito_api_construct.local import LocalApi
 
 TINY_ASSEMBLY = Path(__file__).parent / "fixtures" / "tiny_assembly"
@@ -128,3 +130,15 @@ def serve_gpt(
         port=0,
         **options,
     )
+
+
+def self_signed_up(api: LocalApi, prefix: str) -> tuple[str, CognitoApiClient, Tokens]:
+    """A new user of a ``SELF_SERVICE`` app: signed up, confirmed with the code the
+    outbox holds, and signed in; (name, their client, their tokens)."""
+    name = f"{prefix}-{uuid.uuid4().hex[:10]}"
+    client = CognitoApiClient(api.url)
+    client.sign_up(name, f"{name}@example.com", password=PASSWORD)
+    client.confirm_sign_up(name, str(api.outbox(f"{name}@example.com")[-1]["code"]))
+    tokens = client.authenticate(name, PASSWORD)
+    assert isinstance(tokens, Tokens)
+    return name, client, tokens

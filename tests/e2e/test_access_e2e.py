@@ -13,7 +13,6 @@ administrator's call on the embedded Cognito adds them to the group.
 from __future__ import annotations
 
 import re
-import uuid
 from pathlib import Path
 
 import pytest
@@ -21,25 +20,13 @@ import pytest
 from cognito_api_construct.client import CognitoApiClient, CognitoApiError, Tokens
 from cognito_api_construct.local import LocalApi
 
-from .helpers import Reply, call, cognito
+from .helpers import PASSWORD, Reply, call, cognito, self_signed_up
 
-PASSWORD = "Corr3ct-Horse!Battery"
 #: API Gateway's answer when a Lambda authorizer's policy denies the method explicitly.
 EXPLICIT_DENY = {"Message": "User is not authorized to access this resource with an explicit deny"}
 UNAUTHORIZED = {"message": "Unauthorized"}
 
 pytestmark = pytest.mark.slow
-
-
-def _signed_in(api: LocalApi) -> tuple[str, CognitoApiClient, Tokens]:
-    """A new user, signed up, confirmed with the emailed code, and signed in."""
-    name = f"access-{uuid.uuid4().hex[:10]}"
-    client = CognitoApiClient(api.url)
-    client.sign_up(name, f"{name}@example.com", password=PASSWORD)
-    client.confirm_sign_up(name, str(api.outbox(f"{name}@example.com")[-1]["code"]))
-    tokens = client.authenticate(name, PASSWORD)
-    assert isinstance(tokens, Tokens)
-    return name, client, tokens
 
 
 def _get(api: LocalApi, path: str, token: str | None) -> Reply:
@@ -70,7 +57,7 @@ def test_a_user_outside_the_group_is_refused_and_the_handler_never_runs(
     (``ACCESS_DENIED``: 403).
     """
     # given a signed-in user in no group
-    name, client, tokens = _signed_in(access_api)
+    name, client, tokens = self_signed_up(access_api, "access")
 
     # when they call the admins-only route, with the client as any protected route
     with pytest.raises(CognitoApiError) as refused:
@@ -99,7 +86,7 @@ def test_added_to_the_group_the_user_signs_in_again_and_is_admitted(
     token keeps its cached refusal).
     """
     # given a user refused on the admins-only route
-    name, client, before = _signed_in(access_api)
+    name, client, before = self_signed_up(access_api, "access")
     assert _get(access_api, "admin/reports", before.id_token).status == 403
 
     # when an administrator adds them to admins and they sign in again
@@ -137,7 +124,7 @@ def test_missing_or_bad_tokens_are_401_a_valid_one_without_the_group_403(
     (the authorizer verifies the signature and that ``token_use`` is ``id``).
     """
     # given a signed-in user in no group
-    name, _, tokens = _signed_in(access_api)
+    name, _, tokens = self_signed_up(access_api, "access")
 
     # when the admins-only route is called with each kind of token
     replies = {
@@ -190,7 +177,7 @@ def test_a_user_s_tokens_are_refused_on_the_scoped_route(access_api: LocalApi) -
     else 401 ``Unauthorized``).
     """
     # given a signed-in user
-    _, client, tokens = _signed_in(access_api)
+    _, client, tokens = self_signed_up(access_api, "access")
 
     # when they call the machine's route with either token
     with pytest.raises(CognitoApiError) as refused:

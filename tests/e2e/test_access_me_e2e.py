@@ -9,29 +9,14 @@ construct's Lambda passes it to Cognito, which decides whose account it is.
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
-from cognito_api_construct.client import CognitoApiClient, CognitoApiError, Me, Tokens
+from cognito_api_construct.client import CognitoApiError, Me
 from cognito_api_construct.local import LocalApi
 
-from .helpers import call
-
-PASSWORD = "Corr3ct-Horse!Battery"
+from .helpers import PASSWORD, call, self_signed_up
 
 pytestmark = pytest.mark.slow
-
-
-def _signed_in(api: LocalApi) -> tuple[str, CognitoApiClient, Tokens]:
-    """A new user, signed up, confirmed with the emailed code, and signed in."""
-    name = f"me-{uuid.uuid4().hex[:10]}"
-    client = CognitoApiClient(api.url)
-    client.sign_up(name, f"{name}@example.com", password=PASSWORD)
-    client.confirm_sign_up(name, str(api.outbox(f"{name}@example.com")[-1]["code"]))
-    tokens = client.authenticate(name, PASSWORD)
-    assert isinstance(tokens, Tokens)
-    return name, client, tokens
 
 
 def _email(me: Me) -> tuple[str, str]:
@@ -46,7 +31,7 @@ def test_get_me_reads_the_user_s_own_account(access_api: LocalApi) -> None:
     ``PreferredMfaSetting``, ``UserMFASettingList``).
     """
     # given a signed-up, confirmed and signed-in user
-    name, client, _ = _signed_in(access_api)
+    name, client, _ = self_signed_up(access_api, "me")
 
     # when they read their account
     me = client.get_me()
@@ -69,7 +54,7 @@ def test_a_new_email_takes_effect_once_its_code_is_verified(access_api: LocalApi
     https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifyUserAttribute.html.
     """
     # given a signed-in user with a verified email
-    name, client, _ = _signed_in(access_api)
+    name, client, _ = self_signed_up(access_api, "me")
     old, new = f"{name}@example.com", f"{name}-new@example.com"
 
     # when they change it, read their account, then verify with the emailed code
@@ -101,7 +86,7 @@ def test_delete_me_ends_the_account_its_tokens_and_its_password(access_api: Loca
     (an unknown user with ``PreventUserExistenceErrors``: ``NotAuthorizedException``).
     """
     # given a signed-in user
-    name, client, tokens = _signed_in(access_api)
+    name, client, tokens = self_signed_up(access_api, "me")
 
     # when they delete their account over HTTP once, then as the client would go on
     reply = call("DELETE", access_api.url + "me", headers={"Authorization": tokens.access_token})
@@ -125,7 +110,7 @@ def test_the_client_s_delete_me_forgets_the_tokens(access_api: LocalApi) -> None
     Follows https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteUser.html.
     """
     # given a signed-in user
-    name, client, tokens = _signed_in(access_api)
+    name, client, tokens = self_signed_up(access_api, "me")
 
     # when the client deletes the account, and the old tokens are tried again
     client.delete_me()
